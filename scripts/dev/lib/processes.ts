@@ -1,0 +1,91 @@
+// Background processes for local services: started detached with their output in a log file
+// and their pid in a pid file, so a later command (or a jest teardown) can stop them.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname } from 'node:path';
+
+export interface ServiceSpec {
+  name: string;
+  command: string;
+  args: string[];
+  logFile: string;
+  pidFile: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function startService(spec: ServiceSpec): number {
+  mkdirSync(dirname(spec.logFile), { recursive: true });
+  const out = openSync(spec.logFile, 'a');
+  const child = spawn(spec.command, spec.args, {
+    detached: true,
+    stdio: ['ignore', out, out],
+    env: { ...process.env, ...spec.env },
+  });
+  if (child.pid === undefined) throw new Error(`${spec.name}: failed to start ${spec.command}`);
+  child.unref();
+  writeFileSync(spec.pidFile, String(child.pid));
+  return child.pid;
+}
+
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function readPid(pidFile: string): number | undefined {
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/** Stop a service by its pid file: SIGTERM, then SIGKILL after `graceMs`. */
+export async function stopService(pidFile: string, graceMs = 10_000): Promise<void> {
+  const pid = readPid(pidFile);
+  if (pid !== undefined && isRunning(pid)) {
+    process.kill(pid, 'SIGTERM');
+    const deadline = Date.now() + graceMs;
+    while (isRunning(pid) && Date.now() < deadline) await sleep(100);
+    if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+  }
+  rmSync(pidFile, { force: true });
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Poll `check` until it returns true; fail naming the component and pointing at its log. */
+export async function waitUntil(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<boolean>,
+  logFile?: string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await sleep(250);
+  }
+  const hint = logFile ? `; see ${logFile}` : '';
+  throw new Error(`${what} not ready within ${Math.round(timeoutMs / 1000)}s${hint}`);
+}
+
+/** A free TCP port on 127.0.0.1 (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolvePort(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}

@@ -1,0 +1,17 @@
+// A real Temporal dev server per test file: the CLI obtained by `npm run components`, started by
+// the SDK's own test environment (existing-path: the SDK's download would fail offline).
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { SearchAttributes } from '../../src/temporal/search-attributes';
+import { components } from '../../scripts/dev/lib/components';
+
+export async function createTemporalEnv(): Promise<TestWorkflowEnvironment> {
+  const temporal = components.temporalCli();
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: temporal },
+      ip: '127.0.0.1',
+      searchAttributes: Object.values(SearchAttributes),
+      extraArgs: ['--headless', '--log-level', 'warn'],
+    },
+  });
+}
