@@ -3,7 +3,8 @@ import * as k8s from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { readClusterState, type ClusterState } from '../../scripts/dev/lib/local-cluster';
 
-export const TEST_CLUSTER = 'test';
+// Overridable so two test runs on one machine (e.g. parallel work trees) do not share a cluster.
+export const TEST_CLUSTER = process.env.VPSIE_TEST_CLUSTER ?? 'test';
 
 export function testCluster(): ClusterState {
   const state = readClusterState(TEST_CLUSTER);
