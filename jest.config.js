@@ -33,7 +33,7 @@ module.exports = {
       ...common,
       displayName: 'temporal',
       testMatch: ['<rootDir>/test/temporal/**/*.test.ts'],
-      testTimeout: 120_000,
+      setupFilesAfterEnv: ['<rootDir>/test/support/integration-timeout.ts'],
     },
     {
       ...common,
@@ -41,13 +41,13 @@ module.exports = {
       testMatch: ['<rootDir>/test/cluster/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/cluster-global-setup.ts',
       globalTeardown: '<rootDir>/test/support/cluster-global-teardown.ts',
-      testTimeout: 180_000,
+      setupFilesAfterEnv: ['<rootDir>/test/support/integration-timeout.ts'],
     },
     {
       ...common,
       displayName: 'prometheus',
       testMatch: ['<rootDir>/test/prometheus/**/*.test.ts'],
-      testTimeout: 60_000,
+      setupFilesAfterEnv: ['<rootDir>/test/support/integration-timeout.ts'],
     },
   ],
 };

@@ -61,17 +61,34 @@ build_kube() {
 }
 
 ensure_kwok() {
-  [ -x "$BIN_DIR/kwok" ] && return 0
-  require_go kwok
-  log "building kwok v$KWOK_VERSION with go install"
-  CGO_ENABLED=0 GOBIN="$BIN_DIR" timed "build kwok" go install "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION"
+  if [ ! -x "$BIN_DIR/kwok" ]; then
+    require_go kwok
+    log "building kwok v$KWOK_VERSION with go install"
+    CGO_ENABLED=0 GOBIN="$BIN_DIR" timed "build kwok" go install "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION"
+  fi
+  [ -f "$BIN_DIR/kwok-stages.yaml" ] && return 0
+  # The kwok binary ships no default behaviour: it needs Stage objects. We use the upstream
+  # "fast" set (nodes Ready with a lease heartbeat, pods Running at once) from the same module.
+  local kwok_dir
+  kwok_dir=$(cd "$KUBE_DIR" && go mod download -json "sigs.k8s.io/kwok@v$KWOK_VERSION" |
+    sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+  [ -d "$kwok_dir/kustomize/stage" ] || die "kwok v$KWOK_VERSION stages not found in the module cache"
+  local stages="$kwok_dir/kustomize/stage"
+  for file in "$stages"/node/fast/node-initialize.yaml \
+    "$stages"/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
+    "$stages"/pod/fast/pod-ready.yaml "$stages"/pod/fast/pod-complete.yaml \
+    "$stages"/pod/fast/pod-delete.yaml; do
+    printf -- '---\n'
+    cat "$file"
+    echo
+  done > "$BIN_DIR/kwok-stages.yaml"
 }
 
 ensure_etcd
 build_kube
 ensure_kwok
-for cmd in etcd "${KUBE_CMDS[@]}" kwok; do
-  [ -x "$BIN_DIR/$cmd" ] || die "$cmd missing from $BIN_DIR after install"
+for cmd in etcd "${KUBE_CMDS[@]}" kwok kwok-stages.yaml; do
+  [ -e "$BIN_DIR/$cmd" ] || die "$cmd missing from $BIN_DIR after install"
 done
 log "Kubernetes control plane binaries ready in $BIN_DIR"
 echo "$BIN_DIR"

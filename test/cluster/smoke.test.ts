@@ -20,7 +20,11 @@ async function createFakeNode(labels: Record<string, string>): Promise<string> {
   return name;
 }
 
-function deployment(name: string, replicas: number, selector: Record<string, string>): k8s.V1Deployment {
+function deployment(
+  name: string,
+  replicas: number,
+  selector: Record<string, string>,
+): k8s.V1Deployment {
   return {
     metadata: { name },
     spec: {
@@ -31,7 +35,11 @@ function deployment(name: string, replicas: number, selector: Record<string, str
         spec: {
           nodeSelector: selector,
           containers: [
-            { name: 'app', image: 'registry.local/app:1', resources: { requests: { cpu: '100m' } } },
+            {
+              name: 'app',
+              image: 'registry.local/app:1',
+              resources: { requests: { cpu: '100m' } },
+            },
           ],
         },
       },
@@ -59,13 +67,17 @@ test('the scheduler marks a pod that fits on no node Unschedulable', async () =>
     body: {
       metadata: { name: 'too-big' },
       spec: {
-        containers: [{ name: 'app', image: 'registry.local/app:1', resources: { requests: { cpu: '1000' } } }],
+        containers: [
+          { name: 'app', image: 'registry.local/app:1', resources: { requests: { cpu: '1000' } } },
+        ],
       },
     },
   });
-  const condition = await eventually('PodScheduled condition', async () => {
+  // The scheduler may first see no nodes at all; wait until it has judged our node too small.
+  const condition = await eventually('PodScheduled=False for insufficient cpu', async () => {
     const pod = await core.readNamespacedPod({ name: 'too-big', namespace });
-    return pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+    const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+    return scheduled?.message?.includes('Insufficient cpu') ? scheduled : undefined;
   });
   expect(condition.status).toBe('False');
   expect(condition.reason).toBe('Unschedulable');
@@ -106,7 +118,9 @@ test('a PDB gets disruptionsAllowed computed and a violating eviction is refused
   });
   const status = await eventually('PDB status from the disruption controller', async () => {
     const pdb = await policy.readNamespacedPodDisruptionBudget({ name: 'db', namespace });
-    return pdb.status?.currentHealthy === 2 && pdb.status.observedGeneration ? pdb.status : undefined;
+    return pdb.status?.currentHealthy === 2 && pdb.status.observedGeneration
+      ? pdb.status
+      : undefined;
   });
   expect(status.disruptionsAllowed).toBe(0);
   expect(status.expectedPods).toBe(2);

@@ -21,7 +21,7 @@ test('promtool accepts a valid rule file', () => {
       '    rules:',
       '      - alert: SmokeAlways',
       '        expr: vector(1) > 0',
-      "        for: 1m",
+      '        for: 1m',
       '        labels: { severity: info }',
       '',
     ].join('\n'),
@@ -32,9 +32,14 @@ test('promtool accepts a valid rule file', () => {
 
 test('promtool rejects a rule whose expression does not parse', () => {
   const result = checkRules(
-    ['groups:', '  - name: smoke', '    rules:', '      - alert: Broken', '        expr: sum(rate(x[5m]', ''].join(
-      '\n',
-    ),
+    [
+      'groups:',
+      '  - name: smoke',
+      '    rules:',
+      '      - alert: Broken',
+      '        expr: sum(rate(x[5m]',
+      '',
+    ].join('\n'),
   );
   expect(result.status).not.toBe(0);
   expect(result.stdout + result.stderr).toMatch(/parse error|unclosed/i);

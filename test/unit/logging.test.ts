@@ -3,7 +3,11 @@ import { createLogger, REDACTED } from '../../src/logging/logger';
 function capture(level: 'debug' | 'info' = 'info') {
   const lines: string[] = [];
   const logger = createLogger({ level, write: (l) => lines.push(l), now: () => new Date(0) });
-  return { lines, logger, parsed: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    lines,
+    logger,
+    parsed: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 test('writes one JSON object per line with time, level, message and fields', () => {
@@ -24,7 +28,11 @@ test('drops lines below the configured level', () => {
 test('child loggers carry their bindings and can add more', () => {
   const { logger, parsed } = capture();
   logger.child({ component: 'worker' }).child({ operation: 'provision/ns/a' }).error('failed');
-  expect(parsed()[0]).toMatchObject({ component: 'worker', operation: 'provision/ns/a', level: 'error' });
+  expect(parsed()[0]).toMatchObject({
+    component: 'worker',
+    operation: 'provision/ns/a',
+    level: 'error',
+  });
 });
 
 test('redacts secret fields at any depth, in arrays and in free text', () => {

@@ -32,7 +32,8 @@ function existing(name: string, path: string): string {
   return path;
 }
 
-export type KubeBinary = 'etcd' | 'kube-apiserver' | 'kube-scheduler' | 'kube-controller-manager' | 'kwok';
+export type KubeBinary =
+  'etcd' | 'kube-apiserver' | 'kube-scheduler' | 'kube-controller-manager' | 'kwok';
 
 export const components = {
   temporalCli: () => existing('temporal CLI', manifest().temporal),

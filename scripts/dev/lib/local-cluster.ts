@@ -16,7 +16,10 @@ export interface ClusterState {
   apiServerUrl: string;
   caFile: string;
   caKeyFile: string;
-  ports: Record<'etcd' | 'etcdPeer' | 'apiserver' | 'scheduler' | 'controllerManager' | 'kwok', number>;
+  ports: Record<
+    'etcd' | 'etcdPeer' | 'apiserver' | 'scheduler' | 'controllerManager' | 'kwok',
+    number
+  >;
 }
 
 const SERVICES: KubeBinary[] = [
@@ -51,8 +54,9 @@ function ensureCertificates(pki: string): void {
   if (existsSync(join(pki, 'sa.pub'))) return;
   mkdirSync(pki, { recursive: true });
   openssl(
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt']
-      .concat(['-days', '3650', '-subj', '/CN=vpsie-autoscaler-local-ca']),
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt'].concat(
+      ['-days', '3650', '-subj', '/CN=vpsie-autoscaler-local-ca'],
+    ),
     pki,
   );
   writeFileSync(
@@ -61,10 +65,33 @@ function ensureCertificates(pki: string): void {
       'DNS:kubernetes.default,DNS:kubernetes.default.svc\n' +
       'extendedKeyUsage=serverAuth\n',
   );
-  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'apiserver.key', '-out', 'apiserver.csr', '-subj', '/CN=kube-apiserver'], pki);
   openssl(
-    ['x509', '-req', '-in', 'apiserver.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial']
-      .concat(['-out', 'apiserver.crt', '-days', '3650', '-extfile', 'san.ext']),
+    [
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'apiserver.key',
+      '-out',
+      'apiserver.csr',
+      '-subj',
+      '/CN=kube-apiserver',
+    ],
+    pki,
+  );
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      'apiserver.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+    ].concat(['-out', 'apiserver.crt', '-days', '3650', '-extfile', 'san.ext']),
     pki,
   );
   openssl(['genrsa', '-out', 'sa.key', '2048'], pki);
@@ -139,7 +166,10 @@ function httpsOk(url: string, options: { ca?: Buffer; token?: string }): Promise
 }
 
 function httpOk(url: string): Promise<boolean> {
-  return fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+  return fetch(url, { signal: AbortSignal.timeout(2000) }).then(
+    (r) => r.ok,
+    () => false,
+  );
 }
 
 export async function startCluster(name: string): Promise<ClusterState> {
@@ -235,6 +265,7 @@ export async function startCluster(name: string): Promise<ClusterState> {
   ]);
   service('kwok', [
     `--kubeconfig=${kubeconfigs['kwok']}`,
+    `--config=${components.kubeBinary('kwok')}-stages.yaml`,
     `--server-address=127.0.0.1:${ports.kwok}`,
     '--manage-all-nodes=false',
     '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
@@ -254,7 +285,12 @@ export async function startCluster(name: string): Promise<ClusterState> {
     () => httpsOk(`https://127.0.0.1:${ports.scheduler}/healthz`, {}),
     log('kube-scheduler'),
   );
-  await waitUntil('kwok', START_TIMEOUT_MS, () => httpOk(`http://127.0.0.1:${ports.kwok}/healthz`), log('kwok'));
+  await waitUntil(
+    'kwok',
+    START_TIMEOUT_MS,
+    () => httpOk(`http://127.0.0.1:${ports.kwok}/healthz`),
+    log('kwok'),
+  );
 
   const state: ClusterState = {
     name,
