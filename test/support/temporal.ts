@@ -1,10 +1,18 @@
 // A real Temporal dev server per test file: the CLI obtained by `npm run components`, started by
 // the SDK's own test environment (existing-path: the SDK's download would fail offline).
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { SearchAttributes } from '../../src/temporal/search-attributes';
 import { components } from '../../scripts/dev/lib/components';
 
+let runtimeInstalled = false;
+
 export async function createTemporalEnv(): Promise<TestWorkflowEnvironment> {
+  // Worker state changes at INFO drown test output; warnings and errors still show.
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
   const temporal = components.temporalCli();
   return TestWorkflowEnvironment.createLocal({
     server: {
