@@ -1,7 +1,8 @@
 // `npm run demo`: the whole system locally on embedded defaults. Until the controller, worker
 // and simulator exist this brings up the stack they run on (a Temporal dev server with its Web
-// UI and a real control plane) and keeps it up until Ctrl-C.
+// UI, a real control plane and Prometheus) and keeps it up until Ctrl-C.
 import { startCluster, stopCluster } from './lib/local-cluster';
+import { startPrometheus, stopPrometheus } from './lib/prometheus-server';
 import { startTemporal, stopTemporal } from './lib/temporal-dev-server';
 
 const NAME = 'demo';
@@ -14,6 +15,9 @@ async function main(): Promise<void> {
   console.log(`Kubernetes API       ${cluster.apiServerUrl}`);
   console.log(`  kubeconfig          ${cluster.kubeconfig}`);
   console.log(`  logs                ${cluster.dir}/logs`);
+  // Scrape targets (controller, worker) are added once those processes exist.
+  const prometheus = await startPrometheus(NAME, { targets: [] });
+  console.log(`Prometheus           ${prometheus.url}`);
 
   if (process.argv.includes('--once')) {
     await shutdown();
@@ -29,6 +33,7 @@ async function main(): Promise<void> {
 
 async function shutdown(): Promise<void> {
   console.log('stopping the control plane and the Temporal dev server');
+  await stopPrometheus(NAME);
   await stopCluster(NAME);
   await stopTemporal(NAME);
 }
