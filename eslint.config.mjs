@@ -24,7 +24,8 @@ export default tseslint.config(
               message: 'Workflows run in a deterministic sandbox: do I/O in an activity.',
             },
             {
-              regex: '^(prom-client|axios|@kubernetes/client-node|@temporalio/(client|worker|activity))$',
+              regex:
+                '^(prom-client|axios|@kubernetes/client-node|@temporalio/(client|worker|activity))$',
               message: 'Workflows must not use clients or metrics: call an activity or a sink.',
             },
           ],

@@ -40,7 +40,7 @@ function familyTables(): string[] {
   const areas = [...new Set(ALL_METRIC_FAMILIES.map((f) => f.area))];
   for (const area of areas) {
     lines.push(`### ${area}`, '');
-    lines.push('| Metric | Type | Labels | Meaning | Process | Updated by |');
+    lines.push('| Metric | Type | Labels | Meaning | Updated in | Updated by |');
     lines.push('| --- | --- | --- | --- | --- | --- |');
     lines.push(...ALL_METRIC_FAMILIES.filter((f) => f.area === area).map(familyRow), '');
   }
@@ -77,8 +77,11 @@ export function renderMetricsMarkdown(): string {
     'The controller and the worker each serve Prometheus text on `/metrics` through',
     '`startMetricsServer` (src/metrics/http.ts; a bind address of `:8080` listens on every',
     'interface). The worker can append the Temporal SDK runtime metrics to its own through the',
-    '`extraText` option. Every autoscaler family carries the prefix',
-    `${code(METRIC_PREFIX)}; dashboards and alert rules must use the full names below.`,
+    '`extraText` option. Both register every family; a labelled series appears in the',
+    '`/metrics` of the process named under "Updated in" once it records it.',
+    '',
+    `Every autoscaler family carries the prefix ${code(METRIC_PREFIX)}; dashboards and alert`,
+    'rules must use the full names below.',
     '',
     `Free-form label values (node group, namespace, controller, API method, workflow, activity) are`,
     `sanitised: every character outside \`[A-Za-z0-9_.-]\` becomes \`_\`, values are cut to`,
@@ -107,16 +110,18 @@ export function renderMetricsMarkdown(): string {
   ].join('\n');
 }
 
-export async function formattedMetricsMarkdown(file: string): Promise<string> {
-  const config = (await prettier.resolveConfig(file)) ?? {};
-  return prettier.format(renderMetricsMarkdown(), { ...config, filepath: file });
+// Always the repository's prettier config, whatever --file points at, so a copy elsewhere is
+// formatted exactly like the committed doc.
+export async function formattedMetricsMarkdown(): Promise<string> {
+  const config = (await prettier.resolveConfig(DEFAULT_FILE)) ?? {};
+  return prettier.format(renderMetricsMarkdown(), { ...config, filepath: DEFAULT_FILE });
 }
 
 async function main(argv: string[]): Promise<number> {
   const check = argv.includes('--check');
   const fileIndex = argv.indexOf('--file');
   const file = fileIndex >= 0 && argv[fileIndex + 1] ? resolve(argv[fileIndex + 1]!) : DEFAULT_FILE;
-  const expected = await formattedMetricsMarkdown(file);
+  const expected = await formattedMetricsMarkdown();
   const shown = relative(process.cwd(), file) || file;
 
   if (check) {

@@ -29,7 +29,8 @@ export const LOG_LEVELS = Object.keys(LEVELS) as LogLevel[];
 
 export const REDACTED = '[REDACTED]';
 // Field names whose values are secrets wherever they appear in a logged object.
-const SECRET_KEY = /(token|secret|password|passwd|authorization|vpsie-auth|api[-_]?key|private[-_]?key|credential|cookie)/i;
+const SECRET_KEY =
+  /(token|secret|password|passwd|authorization|vpsie-auth|api[-_]?key|private[-_]?key|credential|cookie)/i;
 // Secret-shaped values inside free text: bearer tokens and PEM private keys.
 const SECRET_TEXT: Array<[RegExp, string]> = [
   [/(bearer\s+)[A-Za-z0-9._~+/=-]+/gi, `$1${REDACTED}`],
@@ -38,7 +39,10 @@ const SECRET_TEXT: Array<[RegExp, string]> = [
 ];
 
 export function redactText(text: string): string {
-  return SECRET_TEXT.reduce((acc, [pattern, replacement]) => acc.replace(pattern, replacement), text);
+  return SECRET_TEXT.reduce(
+    (acc, [pattern, replacement]) => acc.replace(pattern, replacement),
+    text,
+  );
 }
 
 /** Deep copy of `value` with secret fields replaced; errors become {name, message, stack}. */
@@ -52,7 +56,8 @@ export function redact(value: unknown, depth = 0): unknown {
   if (value && typeof value === 'object') {
     const out: LogFields = {};
     for (const [key, v] of Object.entries(value)) {
-      out[key] = SECRET_KEY.test(key) && v !== undefined && v !== '' ? REDACTED : redact(v, depth + 1);
+      out[key] =
+        SECRET_KEY.test(key) && v !== undefined && v !== '' ? REDACTED : redact(v, depth + 1);
     }
     return out;
   }
