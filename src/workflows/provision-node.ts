@@ -1,0 +1,185 @@
+// One workflow per VPSieNode (id `provision/<namespace>/<name>`): render cloud-init, merge SSH
+// keys, create the VM, wait for it to run and for its Node to be Ready, label it. Every step is
+// an activity; this code only orders them, keeps the deadline and compensates on failure.
+import {
+  CancellationScope,
+  defineQuery,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type {
+  ProvisioningActivities,
+  ProvisioningFailureReason,
+  ProvisioningPlan,
+  VpsieNodeRef,
+} from '../activities/provisioning/types';
+import { FailureTypes } from '../activities/provisioning/types';
+import { errorMessage, failureType, runStep, type StepState } from './step-runner';
+import { SearchAttributes } from '../temporal/search-attributes';
+
+export interface ProvisioningStatus extends StepState {
+  phase: string;
+  vmId?: string;
+  nodeName?: string;
+}
+
+export interface ProvisionNodeResult {
+  outcome: 'Ready' | 'Failed';
+  vmId?: string;
+  nodeName: string;
+  reason?: ProvisioningFailureReason;
+  error?: string;
+}
+
+export const provisioningStatusQuery = defineQuery<ProvisioningStatus>('provisioningStatus');
+
+export function provisionWorkflowId(ref: VpsieNodeRef): string {
+  return `provision/${ref.namespace}/${ref.name}`;
+}
+
+// Short steps: Kubernetes and VPSie calls. Temporal-level retries are off (maximumAttempts 1):
+// runStep retries in the workflow so each attempt is visible and counted.
+const quick = proxyActivities<ProvisioningActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { maximumAttempts: 1 },
+});
+
+// Long waits heartbeat; a lost worker is noticed within the heartbeat timeout.
+const waits = (timeoutSeconds: number) =>
+  proxyActivities<ProvisioningActivities>({
+    startToCloseTimeout: `${timeoutSeconds + 60} seconds`,
+    heartbeatTimeout: '30 seconds',
+    retry: { maximumAttempts: 1 },
+  });
+
+const REASON_BY_FAILURE_TYPE: Record<string, ProvisioningFailureReason> = {
+  [FailureTypes.quota]: 'quota',
+  [FailureTypes.bootTimeout]: 'boot_timeout',
+  [FailureTypes.joinTimeout]: 'join_timeout',
+  [FailureTypes.invalidSpec]: 'invalid_spec',
+  [FailureTypes.vpsieApi]: 'vpsie_api',
+};
+
+export function failureReason(err: unknown): ProvisioningFailureReason {
+  if (isCancellation(err)) return 'cancelled';
+  return REASON_BY_FAILURE_TYPE[failureType(err) ?? ''] ?? 'unknown';
+}
+
+export async function provisionNode(ref: VpsieNodeRef): Promise<ProvisionNodeResult> {
+  const startedAtMs = Date.now(); // deterministic inside workflows: the task's start time
+  const { workflowId } = workflowInfo();
+  const status: ProvisioningStatus = { phase: 'Pending', step: 'start', attempts: 0 };
+  setHandler(provisioningStatusQuery, () => ({ ...status }));
+
+  const setPhase = async (phase: ProvisioningStatus['phase']) => {
+    status.phase = phase;
+    upsertSearchAttributes([{ key: SearchAttributes.phase, value: phase }]);
+  };
+
+  let plan: ProvisioningPlan | undefined;
+  let tokenId: string | undefined;
+  let userDataSecret: string | undefined;
+  try {
+    plan = await runStep(status, 'resolveProvisioningPlan', () =>
+      quick.resolveProvisioningPlan(ref),
+    );
+    const p = plan;
+    status.nodeName = p.nodeName;
+    upsertSearchAttributes([
+      { key: SearchAttributes.nodeGroup, value: `${ref.namespace}/${p.nodeGroup}` },
+    ]);
+    const deadlineMs = startedAtMs + p.nodeReadyTimeoutSeconds * 1000;
+    const secondsLeft = () => Math.max(1, Math.ceil((deadlineMs - Date.now()) / 1000));
+
+    await setPhase('Provisioning');
+    await runStep(status, 'updateVpsieNodeStatus', () =>
+      quick.updateVpsieNodeStatus(ref, { phase: 'Provisioning', workflowId, nodeName: p.nodeName }),
+    );
+    tokenId = (
+      await runStep(status, 'createBootstrapToken', (a) => quick.createBootstrapToken(ref, a))
+    ).tokenId;
+    const keys = await runStep(status, 'collectSshKeys', (a) => quick.collectSshKeys(ref, a));
+    const token = tokenId;
+    const userData = await runStep(status, 'renderUserData', (a) =>
+      quick.renderUserData(ref, { plan: p, tokenId: token, publicKeys: keys.publicKeys }, a),
+    );
+    userDataSecret = userData.secretName;
+    const vm = await runStep(status, 'createVm', (a) =>
+      quick.createVm(ref, { plan: p, userData, sshKeyIds: keys.keyIds }, a),
+    );
+    status.vmId = vm.vmId;
+    upsertSearchAttributes([{ key: SearchAttributes.vmId, value: vm.vmId }]);
+
+    const running = await runStep(status, 'waitForVmRunning', (a) =>
+      waits(secondsLeft()).waitForVmRunning({ vmId: vm.vmId, timeoutSeconds: secondsLeft() }, a),
+    );
+    await setPhase('Provisioned');
+    await runStep(status, 'updateVpsieNodeStatus', () =>
+      quick.updateVpsieNodeStatus(ref, {
+        phase: 'Provisioned',
+        vpsID: vm.vmId,
+        ipAddress: running.ipAddress,
+        privateIpAddress: running.privateIpAddress,
+      }),
+    );
+    await setPhase('Joining');
+    await runStep(status, 'updateVpsieNodeStatus', () =>
+      quick.updateVpsieNodeStatus(ref, { phase: 'Joining' }),
+    );
+    await runStep(status, 'waitForNodeReady', (a) =>
+      waits(secondsLeft()).waitForNodeReady(
+        { nodeName: p.nodeName, timeoutSeconds: secondsLeft() },
+        a,
+      ),
+    );
+    await runStep(status, 'applyNodeMetadata', (a) => quick.applyNodeMetadata(ref, { plan: p }, a));
+    await setPhase('Ready');
+    await runStep(status, 'updateVpsieNodeStatus', () =>
+      quick.updateVpsieNodeStatus(ref, { phase: 'Ready', nodeName: p.nodeName }),
+    );
+    await runStep(status, 'finishProvisioning', () =>
+      quick.finishProvisioning(ref, {
+        plan: p,
+        tokenId: token,
+        userDataSecret: userData.secretName,
+        startedAtMs,
+      }),
+    );
+    status.step = 'done';
+    return { outcome: 'Ready', vmId: vm.vmId, nodeName: p.nodeName };
+  } catch (err) {
+    const reason = failureReason(err);
+    const message = errorMessage(err);
+    status.lastError = message;
+    // Compensation must run even when the workflow itself was cancelled.
+    await CancellationScope.nonCancellable(async () => {
+      await runStep(status, 'cleanupFailedProvisioning', () =>
+        quick.cleanupFailedProvisioning(ref, {
+          hostname: plan?.nodeName ?? ref.name,
+          tokenId,
+          userDataSecret,
+        }),
+      );
+      await setPhase('Failed');
+      await runStep(status, 'reportProvisioningFailure', () =>
+        quick.reportProvisioningFailure(ref, {
+          nodeGroup: plan?.nodeGroup,
+          reason,
+          message,
+          startedAtMs,
+        }),
+      );
+    });
+    status.step = 'failed';
+    return {
+      outcome: 'Failed',
+      vmId: status.vmId,
+      nodeName: plan?.nodeName ?? ref.name,
+      reason,
+      error: message,
+    };
+  }
+}
