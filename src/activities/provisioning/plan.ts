@@ -1,0 +1,50 @@
+// Resolving what to provision: the VPSieNode and its NodeGroup, read once and turned into the
+// plain plan the workflow carries. A VPSieNode without its NodeGroup can never be provisioned.
+import { LABELS, MANAGED_LABEL_VALUE } from '../../apis/v1alpha1';
+import { readNodeGroup, readVpsieNode } from '../../kube/custom-resources';
+import { isNotFound } from '../../kube/clients';
+import { permanent } from '../failures';
+import type { ProvisioningDeps } from './deps';
+import { FailureTypes, type ProvisioningPlan, type VpsieNodeRef } from './types';
+
+export function resolveProvisioningPlanActivity(deps: ProvisioningDeps) {
+  return async function resolveProvisioningPlan(ref: VpsieNodeRef): Promise<ProvisioningPlan> {
+    const node = await readVpsieNode(deps.kube.custom, ref.namespace, ref.name).catch((err) => {
+      throw isNotFound(err)
+        ? permanent(FailureTypes.invalidSpec, `VPSieNode ${ref.namespace}/${ref.name} not found`)
+        : err;
+    });
+    const groupName = node.spec.nodeGroupName;
+    const group = await readNodeGroup(deps.kube.custom, ref.namespace, groupName).catch((err) => {
+      throw isNotFound(err)
+        ? permanent(
+            FailureTypes.invalidSpec,
+            `NodeGroup ${ref.namespace}/${groupName} of VPSieNode ${ref.name} not found`,
+          )
+        : err;
+    });
+    const nodeName = node.spec.nodeName ?? ref.name;
+    return {
+      nodeGroup: groupName,
+      nodeName,
+      datacenterId: node.spec.datacenterID,
+      offeringId: node.spec.instanceType,
+      osImageId: node.spec.osImageID ?? group.spec.osImageID,
+      kubernetesVersion: node.spec.kubernetesVersion ?? group.spec.kubernetesVersion,
+      projectId: node.spec.project ?? group.spec.project,
+      labels: {
+        ...group.spec.labels,
+        [LABELS.managed]: MANAGED_LABEL_VALUE,
+        [LABELS.nodeGroup]: groupName,
+        [LABELS.vpsieNode]: ref.name,
+        [LABELS.datacenter]: node.spec.datacenterID,
+      },
+      taints: (group.spec.taints ?? []).map((t) => ({
+        key: t.key,
+        value: t.value,
+        effect: t.effect,
+      })),
+      nodeReadyTimeoutSeconds: group.spec.provisioning.nodeReadyTimeoutSeconds,
+    };
+  };
+}
