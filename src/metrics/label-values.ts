@@ -1,24 +1,12 @@
 // The closed sets of label values, each defined once. Recorders reject anything outside them
 // (a typo must not silently create a new time series), definitions.ts attaches them to the
 // families so the generated docs, dashboards and alert rules can be checked against them.
+import { VPSIE_NODE_PHASES } from '../apis/v1alpha1/vpsienode';
+import { SAFETY_CHECK_CODES } from '../disruption/safety/codes';
 import type { CircuitState, VpsieErrorType } from '../vpsie/observer';
 
-/** Checks that can stop a node from being removed; one failure per failing check per node. */
-export const SAFETY_CHECK_TYPES = [
-  'pdb',
-  'local_storage',
-  'system_pods',
-  'no_controller',
-  'cannot_reschedule',
-  'anti_affinity',
-  'capacity',
-  'protected',
-  'min_nodes',
-  'cooldown',
-  'maintenance_window',
-  'cluster_health',
-  'paused',
-] as const;
+/** Checks that can stop a node from being removed: the disruption package's reason codes. */
+export const SAFETY_CHECK_TYPES = SAFETY_CHECK_CODES;
 export type SafetyCheckType = (typeof SAFETY_CHECK_TYPES)[number];
 
 /**
@@ -45,17 +33,8 @@ export const SCALE_DOWN_ERROR_TYPES = [
 ] as const;
 export type ScaleDownErrorType = (typeof SCALE_DOWN_ERROR_TYPES)[number];
 
-/** status.phase of a VPSieNode, in lifecycle order. */
-export const VPSIE_NODE_PHASES = [
-  'Pending',
-  'Provisioning',
-  'Provisioned',
-  'Joining',
-  'Ready',
-  'Terminating',
-  'Deleting',
-  'Failed',
-] as const;
+/** status.phase of a VPSieNode, in lifecycle order (from the CRD schema). */
+export { VPSIE_NODE_PHASES };
 export type VpsieNodePhase = (typeof VPSIE_NODE_PHASES)[number];
 
 export const PROVISIONING_FAILURE_REASONS = [

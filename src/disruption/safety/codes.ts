@@ -2,7 +2,6 @@
 // vpsie_autoscaler_safety_check_failures_total{check_type} and scale_down_blocked_total{reason},
 // event reasons, NodeGroup status and the VpsieBlockedReason search attribute, so renaming one
 // breaks dashboards and saved searches: add codes, never rename them.
-import type { SafetyCheckType } from '../../metrics/label-values';
 
 /**
  * Every code, in the priority order runSafetyChecks reports failures: the first failure is the
@@ -27,9 +26,3 @@ export const SAFETY_CHECK_CODES = [
 ] as const;
 
 export type SafetyCheckCode = (typeof SAFETY_CHECK_CODES)[number];
-
-// The metrics package lists the same values as its allowed check_type labels; this fails to
-// compile as soon as the two sets differ, whichever side changed.
-type SameSet<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type MustBeTrue<T extends true> = T;
-export type CodesMatchMetricLabels = MustBeTrue<SameSet<SafetyCheckCode, SafetyCheckType>>;

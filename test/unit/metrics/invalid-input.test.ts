@@ -15,14 +15,14 @@ const cases: Array<[string, (m: Metrics) => void, string, unknown, RegExp]> = [
     (m) => m.recordScaleDownBlocked({ ...g, reason: any('too_busy') }),
     'reason',
     'too_busy',
-    /pdb, local_storage, .*policy_disabled/,
+    /pdb, system_pods, .*policy_disabled/,
   ],
   [
     'unknown check type',
     (m) => m.recordSafetyCheckFailure({ ...g, checkType: any('PDB') }),
     'checkType',
     'PDB',
-    /pdb, local_storage/,
+    /pdb, system_pods/,
   ],
   [
     'unknown drain status',
