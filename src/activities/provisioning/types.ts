@@ -2,6 +2,7 @@
 // only (it is stored in workflow history), and never a secret — the join token and rendered
 // user-data stay in Kubernetes Secrets that activities read by name.
 import type { VPSieNodePhase } from '../../apis/v1alpha1';
+import type { ProvisioningFailureReason } from '../../metrics/label-values';
 
 export interface VpsieNodeRef {
   namespace: string;
@@ -66,15 +67,8 @@ export interface StatusUpdate {
   failureReason?: string;
 }
 
-/** Closed set, shared with metrics' provisioning failure reasons. */
-export type ProvisioningFailureReason =
-  | 'quota'
-  | 'boot_timeout'
-  | 'join_timeout'
-  | 'vpsie_api'
-  | 'invalid_spec'
-  | 'cancelled'
-  | 'unknown';
+/** The closed set defined with the metrics' label values. */
+export type { ProvisioningFailureReason };
 
 /** ApplicationFailure types our activities throw for permanent failures. */
 export const FailureTypes = {
