@@ -1,0 +1,120 @@
+// Watches VPSieNodes (an informer: list once, then watch) and makes sure each one that still
+// needs provisioning has its workflow. The watch -> decide -> start-workflow flow, nothing else:
+// the workflow does the work and writes status back.
+import * as k8s from '@kubernetes/client-node';
+import { WorkflowExecutionAlreadyStartedError, type WorkflowClient } from '@temporalio/client';
+import { GROUP, VERSION } from '../apis/v1alpha1';
+import type { Logger } from '../logging/logger';
+import type { Metrics } from '../metrics/recorders';
+import { provisioningDecision, type VpsieNodeView } from '../provisioning/lifecycle';
+import { provisionNode, provisionWorkflowId } from '../workflows/provision-node';
+import { SearchAttributes } from '../temporal/search-attributes';
+import { TypedSearchAttributes } from '@temporalio/common';
+
+type VpsieNodeObject = k8s.KubernetesObject & VpsieNodeView;
+
+export interface ProvisioningControllerOptions {
+  kubeConfig: k8s.KubeConfig;
+  workflows: WorkflowClient;
+  taskQueue: string;
+  logger: Logger;
+  metrics: Metrics;
+  /** Only this namespace; all namespaces when unset. */
+  namespace?: string;
+}
+
+const CONTROLLER = 'vpsienode-provisioning';
+
+export class ProvisioningController {
+  private readonly informer: k8s.Informer<VpsieNodeObject> & k8s.ObjectCache<VpsieNodeObject>;
+
+  constructor(private readonly options: ProvisioningControllerOptions) {
+    const custom = options.kubeConfig.makeApiClient(k8s.CustomObjectsApi);
+    const ns = options.namespace;
+    const path = ns
+      ? `/apis/${GROUP}/${VERSION}/namespaces/${ns}/vpsienodes`
+      : `/apis/${GROUP}/${VERSION}/vpsienodes`;
+    const list = () =>
+      (ns
+        ? custom.listNamespacedCustomObject({
+            group: GROUP,
+            version: VERSION,
+            namespace: ns,
+            plural: 'vpsienodes',
+          })
+        : custom.listClusterCustomObject({
+            group: GROUP,
+            version: VERSION,
+            plural: 'vpsienodes',
+          })) as Promise<k8s.KubernetesListObject<VpsieNodeObject>>;
+    this.informer = k8s.makeInformer(options.kubeConfig, path, list);
+    const handle = (obj: VpsieNodeObject) => void this.reconcile(obj);
+    this.informer.on('add', handle);
+    this.informer.on('update', handle);
+    // client-node stops on a watch error; restart after a pause, as client-go's reflector does.
+    this.informer.on('error', (err: unknown) => {
+      options.logger.warn('VPSieNode watch failed; restarting', { err });
+      setTimeout(() => void this.informer.start().catch(() => undefined), 2_000).unref();
+    });
+  }
+
+  start(): Promise<void> {
+    return this.informer.start();
+  }
+
+  stop(): Promise<void> {
+    return this.informer.stop();
+  }
+
+  async reconcile(obj: VpsieNodeObject): Promise<void> {
+    const started = process.hrtime.bigint();
+    const ref = { namespace: obj.metadata?.namespace ?? 'default', name: obj.metadata?.name ?? '' };
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    const decision = provisioningDecision(obj);
+    if (decision.action === 'none') {
+      this.options.metrics.recordReconcile({
+        controller: CONTROLLER,
+        result: 'success',
+        durationSeconds: seconds(),
+      });
+      return;
+    }
+    try {
+      await this.options.workflows.start(provisionNode, {
+        workflowId: provisionWorkflowId(ref),
+        taskQueue: this.options.taskQueue,
+        args: [ref],
+        // A second start for the same node attaches to the running workflow; a finished one is
+        // never run again for the same VPSieNode name.
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: new TypedSearchAttributes([
+          { key: SearchAttributes.operation, value: 'provision' },
+          { key: SearchAttributes.vpsieNode, value: `${ref.namespace}/${ref.name}` },
+          { key: SearchAttributes.phase, value: 'Pending' },
+        ]),
+      });
+      this.options.metrics.recordReconcile({
+        controller: CONTROLLER,
+        result: 'success',
+        durationSeconds: seconds(),
+      });
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        this.options.metrics.recordReconcile({
+          controller: CONTROLLER,
+          result: 'success',
+          durationSeconds: seconds(),
+        });
+        return;
+      }
+      this.options.logger.error('starting provisioning failed', { vpsieNode: ref, err });
+      this.options.metrics.recordReconcile({
+        controller: CONTROLLER,
+        result: 'error',
+        errorType: 'temporal',
+        durationSeconds: seconds(),
+      });
+    }
+  }
+}
