@@ -1,11 +1,22 @@
 // Resolving what to provision: the VPSieNode and its NodeGroup, read once and turned into the
 // plain plan the workflow carries. A VPSieNode without its NodeGroup can never be provisioned.
-import { LABELS, MANAGED_LABEL_VALUE } from '../../apis/v1alpha1';
+import { LABELS, MANAGED_LABEL_VALUE, type NodeGroup } from '../../apis/v1alpha1';
 import { readNodeGroup, readVpsieNode } from '../../kube/custom-resources';
 import { isNotFound } from '../../kube/clients';
 import { permanent } from '../failures';
 import type { ProvisioningDeps } from './deps';
 import { FailureTypes, type ProvisioningPlan, type VpsieNodeRef } from './types';
+
+/** The NodeGroup's labels plus ours, which let us find our nodes and their VPSieNodes. */
+export function nodeLabels(group: NodeGroup, vpsieNode: string, datacenterId: string) {
+  return {
+    ...group.spec.labels,
+    [LABELS.managed]: MANAGED_LABEL_VALUE,
+    [LABELS.nodeGroup]: group.metadata.name ?? '',
+    [LABELS.vpsieNode]: vpsieNode,
+    [LABELS.datacenter]: datacenterId,
+  };
+}
 
 export function resolveProvisioningPlanActivity(deps: ProvisioningDeps) {
   return async function resolveProvisioningPlan(ref: VpsieNodeRef): Promise<ProvisioningPlan> {
@@ -32,13 +43,7 @@ export function resolveProvisioningPlanActivity(deps: ProvisioningDeps) {
       osImageId: node.spec.osImageID ?? group.spec.osImageID,
       kubernetesVersion: node.spec.kubernetesVersion ?? group.spec.kubernetesVersion,
       projectId: node.spec.project ?? group.spec.project,
-      labels: {
-        ...group.spec.labels,
-        [LABELS.managed]: MANAGED_LABEL_VALUE,
-        [LABELS.nodeGroup]: groupName,
-        [LABELS.vpsieNode]: ref.name,
-        [LABELS.datacenter]: node.spec.datacenterID,
-      },
+      labels: nodeLabels(group, ref.name, node.spec.datacenterID),
       taints: (group.spec.taints ?? []).map((t) => ({
         key: t.key,
         value: t.value,

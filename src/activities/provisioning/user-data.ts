@@ -1,7 +1,7 @@
 // Rendering a node's cloud-init and keeping it out of workflow history: the rendered text holds
 // the join token, so it goes into a Secret owned by the VPSieNode and only its name travels.
 import type * as k8s from '@kubernetes/client-node';
-import { API_VERSION, LABELS } from '../../apis/v1alpha1';
+import { API_VERSION, LABELS, type NodeGroup } from '../../apis/v1alpha1';
 import { readBootstrapToken } from '../../kube/bootstrap-tokens';
 import { isConflict, isNotFound } from '../../kube/clients';
 import { readNodeGroup, readVpsieNode } from '../../kube/custom-resources';
@@ -9,7 +9,9 @@ import {
   CloudInitTemplateError,
   chooseTemplateSource,
   renderCloudInit,
+  type BuiltInVariables,
   type ConfigMapLike,
+  type RenderedCloudInit,
 } from '../../provisioning/cloud-init';
 import { permanent } from '../failures';
 import { noteAttempt } from './attempts';
@@ -27,6 +29,24 @@ async function readConfigMap(core: k8s.CoreV1Api, namespace: string, name: strin
   }
 }
 
+/** Renders a NodeGroup's template (inline, ConfigMap or default); shared with the CLI's dry run. */
+export async function renderNodeGroupUserData(
+  core: k8s.CoreV1Api,
+  group: NodeGroup,
+  builtIns: BuiltInVariables,
+): Promise<RenderedCloudInit> {
+  const namespace = group.metadata.namespace ?? 'default';
+  const templateRef = group.spec.cloudInitTemplateRef;
+  const configMap = templateRef
+    ? await readConfigMap(core, namespace, templateRef.name)
+    : undefined;
+  return renderCloudInit({
+    source: chooseTemplateSource(group.spec, configMap),
+    variables: group.spec.cloudInitVariables,
+    builtIns,
+  });
+}
+
 export function renderUserDataActivity(deps: ProvisioningDeps) {
   return async function renderUserData(
     ref: VpsieNodeRef,
@@ -37,28 +57,20 @@ export function renderUserDataActivity(deps: ProvisioningDeps) {
     const { plan } = input;
     const node = await readVpsieNode(deps.kube.custom, ref.namespace, ref.name);
     const group = await readNodeGroup(deps.kube.custom, ref.namespace, plan.nodeGroup);
-    const templateRef = group.spec.cloudInitTemplateRef;
-    const configMap = templateRef
-      ? await readConfigMap(deps.kube.core, ref.namespace, templateRef.name)
-      : undefined;
     let rendered;
     try {
-      rendered = renderCloudInit({
-        source: chooseTemplateSource(group.spec, configMap),
-        variables: group.spec.cloudInitVariables,
-        builtIns: {
-          ClusterEndpoint: deps.cluster.endpoint,
-          JoinToken: await readBootstrapToken(deps.kube.core, input.tokenId),
-          CACertHash: deps.cluster.caCertHash,
-          NodeName: plan.nodeName,
-          NodeGroupName: plan.nodeGroup,
-          DatacenterID: plan.datacenterId,
-          OfferingID: plan.offeringId,
-          KubernetesVersion: plan.kubernetesVersion,
-          SSHAuthorizedKeys: input.publicKeys,
-          NodeLabels: plan.labels,
-          NodeTaints: plan.taints,
-        },
+      rendered = await renderNodeGroupUserData(deps.kube.core, group, {
+        ClusterEndpoint: deps.cluster.endpoint,
+        JoinToken: await readBootstrapToken(deps.kube.core, input.tokenId),
+        CACertHash: deps.cluster.caCertHash,
+        NodeName: plan.nodeName,
+        NodeGroupName: plan.nodeGroup,
+        DatacenterID: plan.datacenterId,
+        OfferingID: plan.offeringId,
+        KubernetesVersion: plan.kubernetesVersion,
+        SSHAuthorizedKeys: input.publicKeys,
+        NodeLabels: plan.labels,
+        NodeTaints: plan.taints,
       });
     } catch (err) {
       // A template that does not render never will: fail the node now, with the reason.
