@@ -47,3 +47,15 @@ export async function patchNodeGroupStatus(
     mergePatch,
   );
 }
+
+export async function patchVpsieNodeSpec(
+  custom: k8s.CustomObjectsApi,
+  namespace: string,
+  name: string,
+  spec: Record<string, unknown>,
+): Promise<void> {
+  await custom.patchNamespacedCustomObject(
+    { ...ref('vpsienodes', namespace, name), body: { spec } },
+    mergePatch,
+  );
+}

@@ -120,9 +120,11 @@ export async function provisionNode(ref: VpsieNodeRef): Promise<ProvisionNodeRes
     await runStep(status, 'updateVpsieNodeStatus', () =>
       quick.updateVpsieNodeStatus(ref, {
         phase: 'Provisioned',
-        vpsID: vm.vmId,
-        ipAddress: running.ipAddress,
-        privateIpAddress: running.privateIpAddress,
+        vm: {
+          vpsID: vm.vmId,
+          ipAddress: running.ipAddress,
+          privateIpAddress: running.privateIpAddress,
+        },
       }),
     );
     await setPhase('Joining');

@@ -1,6 +1,10 @@
 // VPSieNode status follows each step; every phase change is counted.
 import { Context } from '@temporalio/activity';
-import { readVpsieNode, patchVpsieNodeStatus } from '../../kube/custom-resources';
+import {
+  patchVpsieNodeSpec,
+  patchVpsieNodeStatus,
+  readVpsieNode,
+} from '../../kube/custom-resources';
 import type { ProvisioningDeps } from './deps';
 import type { StatusUpdate, VpsieNodeRef } from './types';
 
@@ -21,7 +25,9 @@ export function updateVpsieNodeStatusActivity(deps: ProvisioningDeps) {
     const current = await readVpsieNode(deps.kube.custom, ref.namespace, ref.name);
     const previous = current.status?.phase;
     const stamp = PHASE_TIMESTAMP[update.phase];
-    const status: Record<string, unknown> = { ...update };
+    const { vm, ...statusFields } = update;
+    if (vm) await patchVpsieNodeSpec(deps.kube.custom, ref.namespace, ref.name, vm);
+    const status: Record<string, unknown> = { ...statusFields };
     if (stamp && !(current.status as Record<string, unknown> | undefined)?.[stamp]) {
       status[stamp] = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     }

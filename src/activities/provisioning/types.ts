@@ -59,12 +59,11 @@ export interface RunningVm {
 export interface StatusUpdate {
   phase: VPSieNodePhase;
   workflowId?: string;
-  vpsID?: string;
   nodeName?: string;
-  ipAddress?: string;
-  privateIpAddress?: string;
   lastError?: string;
   failureReason?: string;
+  /** The VM once it exists: recorded in the VPSieNode's spec (vpsID is immutable there). */
+  vm?: { vpsID: string; ipAddress?: string; privateIpAddress?: string };
 }
 
 /** The closed set defined with the metrics' label values. */

@@ -35,6 +35,8 @@ export const ANNOTATIONS = {
 export const FINALIZERS = {
   nodeGroup: `nodegroup.${GROUP}/finalizer`,
   vpsieNode: `vpsienode.${GROUP}/finalizer`,
+  /** On Nodes we created: `kubectl delete node` then drains and deletes the VM first. */
+  node: `node.${GROUP}/finalizer`,
 } as const;
 
 export type KeyKind = 'label' | 'annotation' | 'finalizer';
@@ -70,5 +72,11 @@ export const WELL_KNOWN_KEYS: Array<{ key: string; kind: KeyKind; meaning: strin
     key: FINALIZERS.vpsieNode,
     kind: 'finalizer',
     meaning: 'On VPSieNodes: removed once the VM is deleted at VPSie.',
+  },
+  {
+    key: FINALIZERS.node,
+    kind: 'finalizer',
+    meaning:
+      'On Nodes the autoscaler created: removed once the node is drained and its VM deleted.',
   },
 ];

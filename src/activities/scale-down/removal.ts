@@ -1,0 +1,122 @@
+// The destructive end of a scale-down, each step idempotent so a retry or a resumed workflow
+// repeats it harmlessly: VPSieNode phase, the VM at VPSie, the Node and VPSieNode objects.
+import { FINALIZERS } from '../../apis/v1alpha1';
+import { isNotFound, mergePatch } from '../../kube/clients';
+import { patchVpsieNodeStatus, readNodeGroup, readVpsieNode } from '../../kube/custom-resources';
+import { VpsieNotFoundError } from '../../vpsie';
+import { fromVpsieError } from '../failures';
+import type { ScaleDownLifecycleDeps } from './lifecycle-deps';
+import type { DrainLimits, ScaleDownTarget } from './types';
+import { GROUP, VERSION } from '../../apis/v1alpha1';
+
+const ignoreNotFound = (err: unknown) => {
+  if (!isNotFound(err)) throw err;
+  return undefined;
+};
+
+export function drainLimitsActivity(deps: ScaleDownLifecycleDeps) {
+  return async function drainLimits(target: ScaleDownTarget): Promise<DrainLimits> {
+    const group = await readNodeGroup(deps.kube.custom, target.namespace, target.nodeGroup);
+    const policy = group.spec.scaleDownPolicy;
+    return {
+      drainTimeoutSeconds: policy.drainTimeoutSeconds,
+      maxTerminationGracePeriodSeconds: policy.maxTerminationGracePeriodSeconds,
+    };
+  };
+}
+
+export function setVpsieNodePhaseActivity(deps: ScaleDownLifecycleDeps) {
+  return async function setVpsieNodePhase(
+    target: ScaleDownTarget,
+    phase: 'Terminating' | 'Deleting',
+  ): Promise<void> {
+    if (!target.vpsieNode) return;
+    const node = await readVpsieNode(deps.kube.custom, target.namespace, target.vpsieNode).catch(
+      ignoreNotFound,
+    );
+    if (!node || node.status?.phase === phase) return;
+    const stamp =
+      phase === 'Terminating'
+        ? { terminatingAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') }
+        : {};
+    await patchVpsieNodeStatus(deps.kube.custom, target.namespace, target.vpsieNode, {
+      phase,
+      ...stamp,
+    });
+    deps.metrics.recordVpsieNodePhaseTransition({
+      nodeGroup: target.nodeGroup,
+      namespace: target.namespace,
+      from: node.status?.phase ?? 'Pending',
+      to: phase,
+    });
+  };
+}
+
+export function deleteVmActivity(deps: ScaleDownLifecycleDeps) {
+  return async function deleteVm(target: ScaleDownTarget): Promise<{ deleted: boolean }> {
+    const vpsieNode = target.vpsieNode
+      ? await readVpsieNode(deps.kube.custom, target.namespace, target.vpsieNode).catch(
+          ignoreNotFound,
+        )
+      : undefined;
+    try {
+      const vmId =
+        vpsieNode?.spec.vpsID ?? (await deps.vpsie.findVmByHostname(target.nodeName))?.identifier;
+      if (!vmId) return { deleted: false };
+      await deps.vpsie.deleteVm(vmId, 'scale-down');
+      if (vpsieNode) {
+        await patchVpsieNodeStatus(deps.kube.custom, target.namespace, target.vpsieNode!, {
+          deletedAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        });
+      }
+      return { deleted: true };
+    } catch (err) {
+      if (err instanceof VpsieNotFoundError) return { deleted: false };
+      throw fromVpsieError(err);
+    }
+  };
+}
+
+/** Drop `finalizer` from an object's finalizers, with a merge patch of the whole list. */
+function withoutFinalizer(
+  finalizers: string[] | undefined,
+  finalizer: string,
+): string[] | undefined {
+  if (!finalizers?.includes(finalizer)) return undefined;
+  return finalizers.filter((f) => f !== finalizer);
+}
+
+export function deleteNodeObjectsActivity(deps: ScaleDownLifecycleDeps) {
+  return async function deleteNodeObjects(target: ScaleDownTarget): Promise<void> {
+    const { core, custom } = deps.kube;
+    const node = await core.readNode({ name: target.nodeName }).catch(ignoreNotFound);
+    if (node) {
+      const finalizers = withoutFinalizer(node.metadata?.finalizers, FINALIZERS.node);
+      if (finalizers) {
+        await core
+          .patchNode({ name: target.nodeName, body: { metadata: { finalizers } } }, mergePatch)
+          .catch(ignoreNotFound);
+      }
+      await core.deleteNode({ name: target.nodeName }).catch(ignoreNotFound);
+    }
+    if (target.vpsieNode) {
+      const ref = {
+        group: GROUP,
+        version: VERSION,
+        namespace: target.namespace,
+        plural: 'vpsienodes',
+        name: target.vpsieNode,
+      };
+      const vpsieNode = await readVpsieNode(custom, target.namespace, target.vpsieNode).catch(
+        ignoreNotFound,
+      );
+      const finalizers = withoutFinalizer(vpsieNode?.metadata.finalizers, FINALIZERS.vpsieNode);
+      if (finalizers) {
+        await custom
+          .patchNamespacedCustomObject({ ...ref, body: { metadata: { finalizers } } }, mergePatch)
+          .catch(ignoreNotFound);
+      }
+      if (vpsieNode) await custom.deleteNamespacedCustomObject(ref).catch(ignoreNotFound);
+    }
+  };
+}

@@ -1,0 +1,138 @@
+// One workflow per node removal (`scale-down/<namespace>/<node>`): re-check safety, wait while
+// paused, cordon, drain, wait while paused again, delete the VM, delete the Node and VPSieNode.
+// A drain that fails or times out uncordons the node. Each step is an activity.
+import {
+  defineQuery,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { SafetyCheckCode } from '../disruption/safety/codes';
+import type { ScaleDownActivities, ScaleDownInput } from '../activities/scale-down/types';
+import { ScaleDownFailureTypes } from '../activities/scale-down/types';
+import { SearchAttributes } from '../temporal/search-attributes';
+import { errorMessage, failureType, runStep, type StepState } from './step-runner';
+
+export type ScaleDownResult =
+  | { result: 'REMOVED'; nodeName: string }
+  | { result: 'BLOCKED'; nodeName: string; reason: SafetyCheckCode; message: string }
+  | { result: 'FAILED'; nodeName: string; errorType: string; message: string };
+
+export interface ScaleDownStatus extends StepState {
+  phase: string;
+  blockedReason?: string;
+}
+
+export const scaleDownStatusQuery = defineQuery<ScaleDownStatus>('scaleDownStatus');
+
+export function scaleDownWorkflowId(input: { namespace: string; nodeName: string }): string {
+  return `scale-down/${input.namespace}/${input.nodeName}`;
+}
+
+const quick = proxyActivities<ScaleDownActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { maximumAttempts: 1 },
+});
+
+// Waiting for a resume can take days: heartbeats prove the worker is alive meanwhile.
+const pauses = proxyActivities<ScaleDownActivities>({
+  startToCloseTimeout: '30 days',
+  heartbeatTimeout: '1 minute',
+  retry: { maximumAttempts: 1 },
+});
+
+const drains = (timeoutSeconds: number) =>
+  proxyActivities<ScaleDownActivities>({
+    startToCloseTimeout: `${timeoutSeconds + 120} seconds`,
+    heartbeatTimeout: '1 minute',
+    retry: { maximumAttempts: 1 },
+  });
+
+export async function scaleDownNode(input: ScaleDownInput): Promise<ScaleDownResult> {
+  const startedAtMs = Date.now();
+  const status: ScaleDownStatus = { phase: 'Checking', step: 'start', attempts: 0 };
+  setHandler(scaleDownStatusQuery, () => ({ ...status }));
+  const setPhase = (phase: string) => {
+    status.phase = phase;
+    upsertSearchAttributes([{ key: SearchAttributes.phase, value: phase }]);
+  };
+  upsertSearchAttributes([
+    { key: SearchAttributes.operation, value: 'scale-down' },
+    { key: SearchAttributes.nodeGroup, value: `${input.namespace}/${input.nodeGroup}` },
+    ...(input.vpsieNode
+      ? [{ key: SearchAttributes.vpsieNode, value: `${input.namespace}/${input.vpsieNode}` }]
+      : []),
+  ]);
+  const target = {
+    namespace: input.namespace,
+    nodeGroup: input.nodeGroup,
+    nodeName: input.nodeName,
+    vpsieNode: input.vpsieNode,
+  };
+
+  if (input.trigger === 'underutilized') {
+    const verdict = await runStep(status, 'checkScaleDownSafety', () =>
+      quick.checkScaleDownSafety(input),
+    );
+    if (!verdict.ok) {
+      status.blockedReason = verdict.reason;
+      setPhase('Blocked');
+      upsertSearchAttributes([{ key: SearchAttributes.blockedReason, value: verdict.reason }]);
+      await runStep(status, 'recordScaleDownOutcome', () =>
+        quick.recordScaleDownOutcome(input, { result: 'blocked', verdict }),
+      );
+      return {
+        result: 'BLOCKED',
+        nodeName: input.nodeName,
+        reason: verdict.reason,
+        message: verdict.message,
+      };
+    }
+  }
+
+  setPhase('WaitingIfPaused');
+  await runStep(status, 'waitWhilePaused', () => pauses.waitWhilePaused(target));
+  const limits = await runStep(status, 'drainLimits', () => quick.drainLimits(target));
+  setPhase('Terminating');
+  await runStep(status, 'setVpsieNodePhase', () => quick.setVpsieNodePhase(target, 'Terminating'));
+  await runStep(status, 'cordonNode', () => quick.cordonNode(target));
+
+  setPhase('Draining');
+  try {
+    // A drain is not retried as a whole: it retries evictions inside until its own deadline.
+    await runStep(
+      status,
+      'drainNode',
+      () => drains(limits.drainTimeoutSeconds).drainNode(target, limits),
+      {
+        maxAttempts: 3,
+        initialBackoffMs: 5_000,
+        maxBackoffMs: 30_000,
+      },
+    );
+  } catch (err) {
+    const errorType =
+      failureType(err) === ScaleDownFailureTypes.drainTimeout ? 'drain_timeout' : 'drain_error';
+    const message = errorMessage(err);
+    setPhase('DrainFailed');
+    await runStep(status, 'uncordonNode', () => quick.uncordonNode(target));
+    await runStep(status, 'recordScaleDownOutcome', () =>
+      quick.recordScaleDownOutcome(input, { result: 'failed', errorType, message }),
+    );
+    return { result: 'FAILED', nodeName: input.nodeName, errorType, message };
+  }
+
+  // The last point of return: a pause taken during the drain holds the node here, drained.
+  setPhase('WaitingIfPaused');
+  await runStep(status, 'waitWhilePaused', () => pauses.waitWhilePaused(target));
+  setPhase('Deleting');
+  await runStep(status, 'setVpsieNodePhase', () => quick.setVpsieNodePhase(target, 'Deleting'));
+  await runStep(status, 'deleteVm', () => quick.deleteVm(target));
+  await runStep(status, 'deleteNodeObjects', () => quick.deleteNodeObjects(target));
+  setPhase('Removed');
+  await runStep(status, 'recordScaleDownOutcome', () =>
+    quick.recordScaleDownOutcome(input, { result: 'removed', startedAtMs }),
+  );
+  status.step = 'done';
+  return { result: 'REMOVED', nodeName: input.nodeName };
+}
