@@ -7,7 +7,7 @@ import {
   patchVpsieNodeStatus,
   readNodeGroup,
 } from '../../kube/custom-resources';
-import { emitEvent } from '../../kube/events';
+import { emitEvent, type EventTarget } from '../../kube/events';
 import type { ScaleDownLifecycleDeps } from './lifecycle-deps';
 import type { ScaleDownActivities, ScaleDownInput } from './types';
 
@@ -15,7 +15,7 @@ type Outcome = Parameters<ScaleDownActivities['recordScaleDownOutcome']>[1];
 
 const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-async function setFailureCondition(
+async function failureCondition(
   deps: ScaleDownLifecycleDeps,
   input: ScaleDownInput,
   failed: boolean,
@@ -46,68 +46,80 @@ export function recordScaleDownOutcomeActivity(deps: ScaleDownLifecycleDeps) {
       name: input.nodeGroup,
     };
     try {
-      if (outcome.result === 'removed') {
-        deps.metrics.recordScaleDown({ ...ref, nodesRemoved: 1 });
-        deps.metrics.recordNodeTermination({
-          ...ref,
-          durationSeconds: Math.max(0, (Date.now() - outcome.startedAtMs) / 1000),
-        });
-        const { conditions, uid } = await setFailureCondition(
-          deps,
-          input,
-          false,
-          `node ${input.nodeName} removed`,
-        );
-        await patchNodeGroupStatus(deps.kube.custom, input.namespace, input.nodeGroup, {
-          lastScaleDownTime: now(),
-          conditions,
-        });
-        await emitEvent(
-          deps.kube.events,
-          { ...target, uid },
-          {
-            type: 'Normal',
-            reason: 'ScaledDown',
-            action: 'ScaleDown',
-            note: `node ${input.nodeName} drained, VM deleted and Node removed (${input.trigger})`,
-          },
-        );
-      } else if (outcome.result === 'blocked') {
-        await emitEvent(deps.kube.events, target, {
-          type: 'Normal',
-          reason: 'ScaleDownBlocked',
-          action: 'ScaleDown',
-          note: `node ${input.nodeName} kept: ${outcome.verdict.reason}: ${outcome.verdict.message}`,
-        });
-      } else {
-        const { conditions, uid } = await setFailureCondition(deps, input, true, outcome.message);
-        await patchNodeGroupStatus(deps.kube.custom, input.namespace, input.nodeGroup, {
-          conditions,
-        });
-        if (input.vpsieNode) {
-          // The node was uncordoned and stays: it is a Ready member of the group again.
-          await patchVpsieNodeStatus(deps.kube.custom, input.namespace, input.vpsieNode, {
-            phase: 'Ready',
-            lastError: outcome.message.slice(0, 4096),
-          }).catch((err) => {
-            if (!isNotFound(err)) throw err;
-          });
-        }
-        await emitEvent(
-          deps.kube.events,
-          { ...target, uid },
-          {
-            type: 'Warning',
-            reason: 'ScaleDownFailed',
-            action: 'ScaleDown',
-            note: `node ${input.nodeName}: ${outcome.errorType}: ${outcome.message}`,
-          },
-        );
-      }
+      await tellOperators(deps, input, outcome, target);
     } catch (err) {
       // The NodeGroup may be gone (deleted with its nodes): the metrics are still recorded.
       if (!isNotFound(err)) throw err;
     }
-    recordMetrics();
+    // Metrics last, so an activity retried after a failed Kubernetes call counts once.
+    if (outcome.result === 'removed') {
+      deps.metrics.recordScaleDown({ ...ref, nodesRemoved: 1 });
+      const seconds = Math.max(0, (Date.now() - outcome.startedAtMs) / 1000);
+      deps.metrics.recordNodeTermination({ ...ref, durationSeconds: seconds });
+    } else if (outcome.result === 'blocked') {
+      deps.metrics.recordScaleDownBlocked({ ...ref, reason: outcome.verdict.reason });
+    } else {
+      deps.metrics.recordScaleDownError({ ...ref, errorType: outcome.errorType });
+    }
   };
+}
+
+async function tellOperators(
+  deps: ScaleDownLifecycleDeps,
+  input: ScaleDownInput,
+  outcome: Outcome,
+  target: EventTarget,
+): Promise<void> {
+  const { custom, events } = deps.kube;
+  if (outcome.result === 'removed') {
+    const { conditions, uid } = await failureCondition(
+      deps,
+      input,
+      false,
+      `node ${input.nodeName} removed`,
+    );
+    await patchNodeGroupStatus(custom, input.namespace, input.nodeGroup, {
+      lastScaleDownTime: now(),
+      conditions,
+    });
+    await emitEvent(
+      events,
+      { ...target, uid },
+      {
+        type: 'Normal',
+        reason: 'ScaledDown',
+        action: 'ScaleDown',
+        note: `node ${input.nodeName} drained, VM deleted and Node removed (${input.trigger})`,
+      },
+    );
+  } else if (outcome.result === 'blocked') {
+    await emitEvent(events, target, {
+      type: 'Normal',
+      reason: 'ScaleDownBlocked',
+      action: 'ScaleDown',
+      note: `node ${input.nodeName} kept: ${outcome.verdict.reason}: ${outcome.verdict.message}`,
+    });
+  } else {
+    const { conditions, uid } = await failureCondition(deps, input, true, outcome.message);
+    await patchNodeGroupStatus(custom, input.namespace, input.nodeGroup, { conditions });
+    if (input.vpsieNode) {
+      // The node was uncordoned and stays: it is a Ready member of the group again.
+      await patchVpsieNodeStatus(custom, input.namespace, input.vpsieNode, {
+        phase: 'Ready',
+        lastError: outcome.message.slice(0, 4096),
+      }).catch((err) => {
+        if (!isNotFound(err)) throw err;
+      });
+    }
+    await emitEvent(
+      events,
+      { ...target, uid },
+      {
+        type: 'Warning',
+        reason: 'ScaleDownFailed',
+        action: 'ScaleDown',
+        note: `node ${input.nodeName}: ${outcome.errorType}: ${outcome.message}`,
+      },
+    );
+  }
 }
