@@ -1,5 +1,7 @@
 // The operator's command line: `vpsie-autoscaler <command> [flags]`.
+import { loadConfig } from '../config';
 import { renderCloudInitPreview } from './render-cloud-init';
+import { pauseScaleDown, resumeScaleDown, scaleDownPauseStatus } from './scale-down-pause';
 
 const USAGE = `Usage: vpsie-autoscaler <command> [flags]
 
@@ -7,6 +9,14 @@ Commands:
   render-cloud-init --namespace NS --nodegroup NAME [--kubeconfig PATH]
       Print the cloud-init user-data a new node of the NodeGroup would get (dry run: nothing is
       created, the join token is masked).
+  pause-scale-down [--nodegroup NS/NAME] [--for 2h] --reason TEXT [--by NAME]
+      Pause scale-down for one NodeGroup or cluster-wide. Running scale-downs stop before their
+      next destructive step; the pause shows in NodeGroup status.
+  resume-scale-down [--nodegroup NS/NAME] [--by NAME]
+  scale-down-status [--nodegroup NS/NAME]
+
+Temporal connection: VPSIE_AUTOSCALER_TEMPORAL_ADDRESS, _TEMPORAL_NAMESPACE, _TEMPORAL_TASK_QUEUE
+(defaults 127.0.0.1:7233, default, vpsie-autoscaler).
 `;
 
 /** `--name value` and `--name=value` flags; anything else is an error naming it. */
@@ -33,6 +43,11 @@ function required(flags: Record<string, string>, name: string): string {
   return value;
 }
 
+/** Temporal connection settings from the environment and defaults, as the worker reads them. */
+function temporalConfig() {
+  return loadConfig({ argv: [], env: process.env }).config;
+}
+
 export async function runCli(argv: string[]): Promise<string> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -43,6 +58,39 @@ export async function runCli(argv: string[]): Promise<string> {
         nodeGroup: required(flags, 'nodegroup'),
         kubeconfig: flags.kubeconfig,
       });
+    }
+    case 'pause-scale-down': {
+      const flags = parseFlags(rest, ['nodegroup', 'for', 'reason', 'by']);
+      const state = await pauseScaleDown(
+        temporalConfig(),
+        { nodeGroup: flags.nodegroup },
+        {
+          reason: required(flags, 'reason'),
+          for: flags.for,
+          by: flags.by ?? process.env.USER,
+        },
+      );
+      return JSON.stringify(state, null, 2);
+    }
+    case 'resume-scale-down': {
+      const flags = parseFlags(rest, ['nodegroup', 'by']);
+      return JSON.stringify(
+        await resumeScaleDown(
+          temporalConfig(),
+          { nodeGroup: flags.nodegroup },
+          flags.by ?? process.env.USER,
+        ),
+        null,
+        2,
+      );
+    }
+    case 'scale-down-status': {
+      const flags = parseFlags(rest, ['nodegroup']);
+      return JSON.stringify(
+        await scaleDownPauseStatus(temporalConfig(), { nodeGroup: flags.nodegroup }),
+        null,
+        2,
+      );
     }
     case undefined:
     case 'help':

@@ -1,0 +1,98 @@
+// `pause-scale-down` / `resume-scale-down` / `scale-down-status`: operator control over
+// scale-down through the durable pause-control workflows (per NodeGroup or cluster-wide).
+import { Client, Connection } from '@temporalio/client';
+import type { PauseScope } from '../activities/scale-down/control-types';
+import type { PauseState } from '../activities/scale-down/types';
+import type { Config } from '../config';
+import { durationToSeconds } from '../config/duration';
+import {
+  controlWorkflowId,
+  pauseScaleDownUpdate,
+  pauseStateQuery,
+  resumeScaleDownUpdate,
+  scaleDownControl,
+} from '../workflows/scale-down-control';
+
+export interface PauseTarget {
+  /** `namespace/name` of a NodeGroup; cluster-wide when absent. */
+  nodeGroup?: string;
+}
+
+export function scopeOf(target: PauseTarget): PauseScope {
+  if (!target.nodeGroup) return { kind: 'cluster' };
+  const [namespace, name, extra] = target.nodeGroup.split('/');
+  if (!namespace || !name || extra !== undefined) {
+    throw new Error(`--nodegroup "${target.nodeGroup}": expected <namespace>/<name>`);
+  }
+  return { kind: 'nodegroup', namespace, nodeGroup: name };
+}
+
+/** `--for 2h` → RFC 3339 expiry from `nowMs`. */
+export function expiryFrom(duration: string | undefined, nowMs: number): string | undefined {
+  if (duration === undefined) return undefined;
+  const seconds = durationToSeconds(duration);
+  if (seconds === undefined || seconds <= 0) {
+    throw new Error(`--for "${duration}": expected a positive duration such as 30m, 2h or 1h30m`);
+  }
+  return new Date(nowMs + seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+async function withClient<T>(
+  config: Readonly<Config>,
+  fn: (client: Client) => Promise<T>,
+): Promise<T> {
+  const connection = await Connection.connect({ address: config.temporal.address });
+  try {
+    return await fn(new Client({ connection, namespace: config.temporal.namespace }));
+  } finally {
+    await connection.close();
+  }
+}
+
+/** The control workflow for `scope`, started if it does not run yet. */
+async function controlHandle(client: Client, config: Readonly<Config>, scope: PauseScope) {
+  return client.workflow.start(scaleDownControl, {
+    workflowId: controlWorkflowId(scope),
+    taskQueue: config.temporal.taskQueue,
+    args: [scope],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+  });
+}
+
+export function pauseScaleDown(
+  config: Readonly<Config>,
+  target: PauseTarget,
+  request: { reason: string; for?: string; by?: string },
+): Promise<PauseState> {
+  const scope = scopeOf(target);
+  const expiresAt = expiryFrom(request.for, Date.now());
+  return withClient(config, async (client) => {
+    const handle = await controlHandle(client, config, scope);
+    return handle.executeUpdate(pauseScaleDownUpdate, {
+      args: [{ reason: request.reason, by: request.by, expiresAt }],
+    });
+  });
+}
+
+export function resumeScaleDown(
+  config: Readonly<Config>,
+  target: PauseTarget,
+  by?: string,
+): Promise<PauseState> {
+  const scope = scopeOf(target);
+  return withClient(config, async (client) => {
+    const handle = await controlHandle(client, config, scope);
+    return handle.executeUpdate(resumeScaleDownUpdate, { args: [{ by }] });
+  });
+}
+
+export function scaleDownPauseStatus(
+  config: Readonly<Config>,
+  target: PauseTarget,
+): Promise<PauseState> {
+  const scope = scopeOf(target);
+  return withClient(config, async (client) => {
+    const handle = await controlHandle(client, config, scope);
+    return handle.query(pauseStateQuery);
+  });
+}
