@@ -2,6 +2,7 @@
 // sure it carries the NodeGroup's labels and taints and our managed labels.
 import { Context } from '@temporalio/activity';
 import type * as k8s from '@kubernetes/client-node';
+import { FINALIZERS } from '../../apis/v1alpha1';
 import { isNotFound, mergePatch } from '../../kube/clients';
 import { permanent } from '../failures';
 import { noteAttempt } from './attempts';

@@ -13,6 +13,7 @@ export function nodeLabels(group: NodeGroup, vpsieNode: string, datacenterId: st
     ...group.spec.labels,
     [LABELS.managed]: MANAGED_LABEL_VALUE,
     [LABELS.nodeGroup]: group.metadata.name ?? '',
+    [LABELS.nodeGroupNamespace]: group.metadata.namespace ?? '',
     [LABELS.vpsieNode]: vpsieNode,
     [LABELS.datacenter]: datacenterId,
   };

@@ -8,6 +8,8 @@ export const LABELS = {
   managed: `${GROUP}/managed`,
   /** Name of the NodeGroup a Node or VPSieNode belongs to. */
   nodeGroup: `${GROUP}/nodegroup`,
+  /** Namespace of that NodeGroup (Nodes are cluster-scoped, NodeGroups are not). */
+  nodeGroupNamespace: `${GROUP}/nodegroup-namespace`,
   /** Name of the VPSieNode that stands for a Node. */
   vpsieNode: `${GROUP}/vpsienode`,
   /** VPSie datacenter of the node's VM. */
@@ -49,6 +51,11 @@ export const WELL_KNOWN_KEYS: Array<{ key: string; kind: KeyKind; meaning: strin
     meaning: `"${MANAGED_LABEL_VALUE}" on NodeGroups the autoscaler manages and on the Nodes and VPSieNodes it created.`,
   },
   { key: LABELS.nodeGroup, kind: 'label', meaning: 'NodeGroup a Node or VPSieNode belongs to.' },
+  {
+    key: LABELS.nodeGroupNamespace,
+    kind: 'label',
+    meaning: 'Namespace of the NodeGroup of a Node (Nodes are cluster-scoped).',
+  },
   { key: LABELS.vpsieNode, kind: 'label', meaning: 'VPSieNode that stands for a Node.' },
   { key: LABELS.datacenter, kind: 'label', meaning: "VPSie datacenter of the node's VM." },
   { key: ANNOTATIONS.protected, kind: 'annotation', meaning: '"true" on a Node: never remove it.' },
