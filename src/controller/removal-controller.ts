@@ -1,0 +1,169 @@
+// Deleting one of our Nodes (`kubectl delete node`) or a VPSieNode must not orphan a VM: both
+// carry our finalizer, so the API server keeps them until this controller has started the
+// scale-down workflow, which drains, deletes the VM and then releases the finalizers.
+import * as k8s from '@kubernetes/client-node';
+import { TypedSearchAttributes } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, type WorkflowClient } from '@temporalio/client';
+import { FINALIZERS, GROUP, LABELS, MANAGED_LABEL_VALUE, VERSION } from '../apis/v1alpha1';
+import type { ScaleDownInput } from '../activities/scale-down/types';
+import { isNotFound, mergePatch } from '../kube/clients';
+import type { Logger } from '../logging/logger';
+import { SearchAttributes } from '../temporal/search-attributes';
+import { provisionWorkflowId } from '../workflows/provision-node';
+import { scaleDownNode, scaleDownWorkflowId } from '../workflows/scale-down-node';
+
+interface OwnedObject extends k8s.KubernetesObject {
+  spec?: { nodeGroupName?: string; nodeName?: string };
+}
+
+export interface RemovalControllerOptions {
+  kubeConfig: k8s.KubeConfig;
+  workflows: WorkflowClient;
+  taskQueue: string;
+  logger: Logger;
+}
+
+/** Pure: what a deleted object of ours should become as a scale-down request. */
+export function removalRequest(
+  obj: OwnedObject,
+  kind: 'Node' | 'VPSieNode',
+): ScaleDownInput | undefined {
+  const meta = obj.metadata ?? {};
+  if (!meta.deletionTimestamp) return undefined;
+  const finalizer = kind === 'Node' ? FINALIZERS.node : FINALIZERS.vpsieNode;
+  if (!meta.finalizers?.includes(finalizer)) return undefined;
+  if (kind === 'Node') {
+    const labels = meta.labels ?? {};
+    const namespace = labels[LABELS.nodeGroupNamespace];
+    const nodeGroup = labels[LABELS.nodeGroup];
+    if (!namespace || !nodeGroup || !meta.name) return undefined;
+    return {
+      trigger: 'node-deleted',
+      namespace,
+      nodeGroup,
+      nodeName: meta.name,
+      vpsieNode: labels[LABELS.vpsieNode],
+    };
+  }
+  if (!meta.namespace || !meta.name || !obj.spec?.nodeGroupName) return undefined;
+  return {
+    trigger: 'vpsienode-deleted',
+    namespace: meta.namespace,
+    nodeGroup: obj.spec.nodeGroupName,
+    nodeName: obj.spec.nodeName ?? meta.name,
+    vpsieNode: meta.name,
+  };
+}
+
+export class RemovalController {
+  private readonly informers: Array<k8s.Informer<OwnedObject>> = [];
+
+  constructor(private readonly options: RemovalControllerOptions) {
+    const { kubeConfig } = options;
+    const core = kubeConfig.makeApiClient(k8s.CoreV1Api);
+    const custom = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
+    const managed = `${LABELS.managed}=${MANAGED_LABEL_VALUE}`;
+    const nodes = k8s.makeInformer<OwnedObject>(
+      kubeConfig,
+      '/api/v1/nodes',
+      () =>
+        core.listNode({ labelSelector: managed }) as Promise<k8s.KubernetesListObject<OwnedObject>>,
+      managed,
+    );
+    const vpsieNodes = k8s.makeInformer<OwnedObject>(
+      kubeConfig,
+      `/apis/${GROUP}/${VERSION}/vpsienodes`,
+      () =>
+        custom.listClusterCustomObject({
+          group: GROUP,
+          version: VERSION,
+          plural: 'vpsienodes',
+        }) as Promise<k8s.KubernetesListObject<OwnedObject>>,
+    );
+    const watch = (informer: k8s.Informer<OwnedObject>, kind: 'Node' | 'VPSieNode') => {
+      const handle = (obj: OwnedObject) => void this.reconcile(obj, kind);
+      informer.on('add', handle);
+      informer.on('update', handle);
+      informer.on('error', (err: unknown) => {
+        options.logger.warn(`${kind} watch failed; restarting`, { err });
+        setTimeout(() => void informer.start().catch(() => undefined), 2_000).unref();
+      });
+      this.informers.push(informer);
+    };
+    watch(nodes, 'Node');
+    watch(vpsieNodes, 'VPSieNode');
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(this.informers.map((i) => i.start()));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.informers.map((i) => i.stop()));
+  }
+
+  async reconcile(obj: OwnedObject, kind: 'Node' | 'VPSieNode'): Promise<void> {
+    if (kind === 'VPSieNode' && !obj.metadata?.deletionTimestamp) {
+      await this.ensureVpsieNodeFinalizer(obj);
+      return;
+    }
+    const request = removalRequest(obj, kind);
+    if (!request) return;
+    if (kind === 'VPSieNode') await this.cancelProvisioning(request);
+    try {
+      await this.options.workflows.start(scaleDownNode, {
+        workflowId: scaleDownWorkflowId(request),
+        taskQueue: this.options.taskQueue,
+        args: [request],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        typedSearchAttributes: new TypedSearchAttributes([
+          { key: SearchAttributes.operation, value: 'scale-down' },
+          { key: SearchAttributes.nodeGroup, value: `${request.namespace}/${request.nodeGroup}` },
+        ]),
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
+        this.options.logger.error('starting removal failed', { request, err });
+      }
+    }
+  }
+
+  /** A VPSieNode being deleted mid-provisioning: stop that workflow (it deletes its own VM). */
+  private async cancelProvisioning(request: ScaleDownInput): Promise<void> {
+    if (!request.vpsieNode) return;
+    const handle = this.options.workflows.getHandle(
+      provisionWorkflowId({ namespace: request.namespace, name: request.vpsieNode }),
+    );
+    try {
+      const { status } = await handle.describe();
+      if (status.name === 'RUNNING') {
+        await handle.cancel();
+        await handle.result().catch(() => undefined);
+      }
+    } catch {
+      // Never started, or already gone: nothing to stop.
+    }
+  }
+
+  private async ensureVpsieNodeFinalizer(obj: OwnedObject): Promise<void> {
+    const meta = obj.metadata ?? {};
+    if (!meta.name || !meta.namespace || meta.finalizers?.includes(FINALIZERS.vpsieNode)) return;
+    const custom = this.options.kubeConfig.makeApiClient(k8s.CustomObjectsApi);
+    await custom
+      .patchNamespacedCustomObject(
+        {
+          group: GROUP,
+          version: VERSION,
+          namespace: meta.namespace,
+          plural: 'vpsienodes',
+          name: meta.name,
+          body: { metadata: { finalizers: [...(meta.finalizers ?? []), FINALIZERS.vpsieNode] } },
+        },
+        mergePatch,
+      )
+      .catch((err: unknown) => {
+        if (!isNotFound(err))
+          this.options.logger.warn('adding VPSieNode finalizer failed', { err });
+      });
+  }
+}
