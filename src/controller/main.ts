@@ -1,0 +1,106 @@
+// The controller process: `node dist/controller/main.js [flags]`. Watches VPSieNodes, Nodes and
+// deletions, starts workflows (watch -> decide -> start workflow), serves /metrics and probes.
+import { Client, Connection } from '@temporalio/client';
+import { readFileSync } from 'node:fs';
+import { Registry } from 'prom-client';
+import {
+  ConfigError,
+  configOrigins,
+  loadConfig,
+  renderHelp,
+  wantsHelp,
+  type Config,
+} from '../config';
+import { createKubeClients } from '../kube/clients';
+import { createLogger } from '../logging/logger';
+import { startMetricsServer } from '../metrics/http';
+import { createMetrics } from '../metrics/recorders';
+import { startHealthServer } from './health';
+import { ProvisioningController } from './provisioning-controller';
+import { RemovalController } from './removal-controller';
+
+async function temporalClient(
+  config: Readonly<Config>,
+): Promise<{ client: Client; connection: Connection }> {
+  const { tls } = config.temporal;
+  const read = (path?: string) => (path ? readFileSync(path) : undefined);
+  const connection = await Connection.connect({
+    address: config.temporal.address,
+    tls: tls.enabled
+      ? {
+          serverRootCACertificate: read(tls.caFile),
+          clientCertPair:
+            tls.certFile && tls.keyFile
+              ? { crt: read(tls.certFile)!, key: read(tls.keyFile)! }
+              : undefined,
+        }
+      : undefined,
+  });
+  return { connection, client: new Client({ connection, namespace: config.temporal.namespace }) };
+}
+
+export async function runController(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<() => Promise<void>> {
+  const loaded = loadConfig({ argv, env });
+  const { config } = loaded;
+  const logger = createLogger({ level: config.logging.level, format: config.logging.format });
+  logger.info('configuration loaded', { origins: configOrigins(loaded) });
+  const registry = new Registry();
+  const metrics = createMetrics(registry);
+  const metricsServer = await startMetricsServer({
+    registry,
+    bindAddress: config.metrics.bindAddress,
+    logger,
+  });
+  const health = await startHealthServer(config.health.bindAddress);
+  const kube = createKubeClients(config.controller.kubeconfig);
+  const { client, connection } = await temporalClient(config);
+  const common = {
+    kubeConfig: kube.kubeConfig,
+    workflows: client.workflow,
+    taskQueue: config.temporal.taskQueue,
+  };
+  const provisioning = new ProvisioningController({
+    ...common,
+    logger: logger.child({ component: 'provisioning-controller' }),
+    metrics,
+    namespace: config.controller.watchNamespace,
+  });
+  const removal = new RemovalController({
+    ...common,
+    logger: logger.child({ component: 'removal-controller' }),
+  });
+  await Promise.all([provisioning.start(), removal.start()]);
+  health.setReady(true);
+  logger.info('controller started', { metrics: metricsServer.url, health: health.url });
+  return async () => {
+    health.setReady(false);
+    await Promise.all([provisioning.stop(), removal.stop()]);
+    await connection.close();
+    await metricsServer.close();
+    await health.close();
+  };
+}
+
+if (require.main === module) {
+  const argv = process.argv.slice(2);
+  if (wantsHelp(argv)) {
+    process.stdout.write(renderHelp());
+  } else {
+    runController(argv, process.env).then(
+      (stop) => {
+        const shutdown = () => void stop().then(() => process.exit(0));
+        process.once('SIGTERM', shutdown);
+        process.once('SIGINT', shutdown);
+      },
+      (err: unknown) => {
+        const message =
+          err instanceof ConfigError ? err.message : String(err instanceof Error ? err.stack : err);
+        process.stderr.write(`vpsie-autoscaler controller: ${message}\n`);
+        process.exit(1);
+      },
+    );
+  }
+}
