@@ -1,11 +1,12 @@
 // The simulated VPSie account: catalogue, VMs and tokens, in memory and free of HTTP. VMs move
 // provisioning → running when the clock passes their boot time (advance() applies due
 // transitions; the server calls it on a timer and before every request). Listeners registered
-// with onVmRunning/onVmDeleted are the extension point for a later module that makes running VMs
-// register Kubernetes Nodes (and reads `neverJoins` to simulate nodes that never join).
+// with onVmRunning/onVmDeleted are the extension point cluster-join/ uses to make running VMs
+// register Kubernetes Nodes (reading `neverJoins` to simulate nodes that never join).
 
 import { randomBytes, randomUUID } from 'node:crypto';
 import { defaultCatalogue, type SimCatalogue, type SimPlan, type SimSshKey } from './catalogue';
+import type { VmJoinRecord, VmReceived } from './cluster-join/records';
 
 export type VmPhase = 'provisioning' | 'running';
 
@@ -36,6 +37,10 @@ export interface SimVm {
   runningAt?: number;
   /** Boots, but its Kubernetes node must never register (read by the cluster-join simulation). */
   neverJoins: boolean;
+  /** What the VM got when it booted: SSH keys from the API and from cloud-init. */
+  received?: VmReceived;
+  /** How its cluster join went; only when the simulator is given a cluster (cluster-join/). */
+  join?: VmJoinRecord;
   publicIpv4: string;
   privateIp: string;
   deletedAt?: number;

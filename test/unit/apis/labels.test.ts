@@ -9,10 +9,11 @@ import {
 
 const all = [...Object.values(LABELS), ...Object.values(ANNOTATIONS), ...Object.values(FINALIZERS)];
 
-test('the keys are those of the earlier autoscaler', () => {
+test('the keys are those of the earlier autoscaler, plus ours for cluster-scoped Nodes', () => {
   expect(Object.values(LABELS)).toEqual([
     'autoscaler.vpsie.com/managed',
     'autoscaler.vpsie.com/nodegroup',
+    'autoscaler.vpsie.com/nodegroup-namespace',
     'autoscaler.vpsie.com/vpsienode',
     'autoscaler.vpsie.com/datacenter',
   ]);
@@ -25,6 +26,7 @@ test('the keys are those of the earlier autoscaler', () => {
   expect(Object.values(FINALIZERS)).toEqual([
     'nodegroup.autoscaler.vpsie.com/finalizer',
     'vpsienode.autoscaler.vpsie.com/finalizer',
+    'node.autoscaler.vpsie.com/finalizer',
   ]);
 });
 
