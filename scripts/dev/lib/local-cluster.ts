@@ -241,54 +241,42 @@ export async function startCluster(name: string): Promise<ClusterState> {
     log('kube-apiserver'),
   );
 
-  service(
-    'kube-controller-manager',
-    [
-      `--kubeconfig=${kubeconfigs['kube-controller-manager']}`,
-      `--authentication-kubeconfig=${kubeconfigs['kube-controller-manager']}`,
-      `--authorization-kubeconfig=${kubeconfigs['kube-controller-manager']}`,
-      '--bind-address=127.0.0.1',
-      `--secure-port=${ports.controllerManager}`,
-      `--cert-dir=${join(dir, 'kcm-certs')}`,
-      '--leader-elect=false',
-      '--use-service-account-credentials=true',
-      `--service-account-private-key-file=${join(pki, 'sa.key')}`,
-      `--root-ca-file=${caFile}`,
-      `--cluster-signing-cert-file=${caFile}`,
-      `--cluster-signing-key-file=${join(pki, 'ca.key')}`,
-      // bootstrapsigner/tokencleaner are off by default; kubeadm clusters (ours to join) run them.
-      '--controllers=*,bootstrapsigner,tokencleaner',
-      `--service-cluster-ip-range=${SERVICE_CIDR}`,
-    ],
-    CLIENT_ENV,
-  );
-  service(
-    'kube-scheduler',
-    [
-      `--kubeconfig=${kubeconfigs['kube-scheduler']}`,
-      `--authentication-kubeconfig=${kubeconfigs['kube-scheduler']}`,
-      `--authorization-kubeconfig=${kubeconfigs['kube-scheduler']}`,
-      '--bind-address=127.0.0.1',
-      `--secure-port=${ports.scheduler}`,
-      `--cert-dir=${join(dir, 'scheduler-certs')}`,
-      '--leader-elect=false',
-    ],
-    CLIENT_ENV,
-  );
-  service(
-    'kwok',
-    [
-      `--kubeconfig=${kubeconfigs['kwok']}`,
-      `--config=${components.kubeBinary('kwok')}-stages.yaml`,
-      `--server-address=127.0.0.1:${ports.kwok}`,
-      '--manage-all-nodes=false',
-      '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
-      '--node-lease-duration-seconds=40',
-      '--cidr=10.244.0.0/16',
-      '--node-ip=10.244.0.1',
-    ],
-    CLIENT_ENV,
-  );
+  service('kube-controller-manager', [
+    `--kubeconfig=${kubeconfigs['kube-controller-manager']}`,
+    `--authentication-kubeconfig=${kubeconfigs['kube-controller-manager']}`,
+    `--authorization-kubeconfig=${kubeconfigs['kube-controller-manager']}`,
+    '--bind-address=127.0.0.1',
+    `--secure-port=${ports.controllerManager}`,
+    `--cert-dir=${join(dir, 'kcm-certs')}`,
+    '--leader-elect=false',
+    '--use-service-account-credentials=true',
+    `--service-account-private-key-file=${join(pki, 'sa.key')}`,
+    `--root-ca-file=${caFile}`,
+    `--cluster-signing-cert-file=${caFile}`,
+    `--cluster-signing-key-file=${join(pki, 'ca.key')}`,
+    // bootstrapsigner/tokencleaner are off by default; kubeadm clusters (ours to join) run them.
+    '--controllers=*,bootstrapsigner,tokencleaner',
+    `--service-cluster-ip-range=${SERVICE_CIDR}`,
+  ]);
+  service('kube-scheduler', [
+    `--kubeconfig=${kubeconfigs['kube-scheduler']}`,
+    `--authentication-kubeconfig=${kubeconfigs['kube-scheduler']}`,
+    `--authorization-kubeconfig=${kubeconfigs['kube-scheduler']}`,
+    '--bind-address=127.0.0.1',
+    `--secure-port=${ports.scheduler}`,
+    `--cert-dir=${join(dir, 'scheduler-certs')}`,
+    '--leader-elect=false',
+  ]);
+  service('kwok', [
+    `--kubeconfig=${kubeconfigs['kwok']}`,
+    `--config=${components.kubeBinary('kwok')}-stages.yaml`,
+    `--server-address=127.0.0.1:${ports.kwok}`,
+    '--manage-all-nodes=false',
+    '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
+    '--node-lease-duration-seconds=40',
+    '--cidr=10.244.0.0/16',
+    '--node-ip=10.244.0.1',
+  ]);
   await waitUntil(
     'kube-controller-manager',
     START_TIMEOUT_MS,
