@@ -15,7 +15,8 @@ export async function emitEvent(
   target: EventTarget,
   event: { type: 'Normal' | 'Warning'; reason: string; action: string; note: string },
 ): Promise<void> {
-  const now = new Date();
+  // events.k8s.io wants MicroTime: exactly six fractional digits (a Date would send three).
+  const eventTime = new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
   await events.createNamespacedEvent({
     namespace: target.namespace,
     body: {
@@ -23,7 +24,7 @@ export async function emitEvent(
         name: `${target.name}.${randomBytes(8).toString('hex')}`,
         namespace: target.namespace,
       },
-      eventTime: now as unknown as k8s.V1MicroTime,
+      eventTime: eventTime as unknown as k8s.V1MicroTime,
       reportingController: 'autoscaler.vpsie.com/vpsie-autoscaler',
       reportingInstance: process.env.HOSTNAME ?? 'vpsie-autoscaler',
       type: event.type,

@@ -36,6 +36,14 @@ export function resolveProvisioningPlanActivity(deps: ProvisioningDeps) {
         : err;
     });
     const nodeName = node.spec.nodeName ?? ref.name;
+    const projectId = node.spec.project ?? group.spec.project;
+    if (!projectId) {
+      // VPSie creates every VM inside a project; without one every create would be refused.
+      throw permanent(
+        FailureTypes.invalidSpec,
+        `NodeGroup ${ref.namespace}/${groupName} has no spec.project: VPSie needs a project id to create VMs`,
+      );
+    }
     return {
       nodeGroup: groupName,
       nodeName,
@@ -43,7 +51,7 @@ export function resolveProvisioningPlanActivity(deps: ProvisioningDeps) {
       offeringId: node.spec.instanceType,
       osImageId: node.spec.osImageID ?? group.spec.osImageID,
       kubernetesVersion: node.spec.kubernetesVersion ?? group.spec.kubernetesVersion,
-      projectId: node.spec.project ?? group.spec.project,
+      projectId,
       labels: nodeLabels(group, ref.name, node.spec.datacenterID),
       taints: (group.spec.taints ?? []).map((t) => ({
         key: t.key,

@@ -23,7 +23,7 @@ export interface ProvisioningPlan {
   offeringId: string;
   osImageId: string;
   kubernetesVersion: string;
-  projectId?: string;
+  projectId: string;
   labels: Record<string, string>;
   taints: NodeTaint[];
   /** From the VM create request until the Node is Ready (NodeGroup provisioning policy). */

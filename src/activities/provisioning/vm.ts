@@ -30,7 +30,7 @@ export function createVmActivity(deps: ProvisioningDeps) {
         offeringId: plan.offeringId,
         osIdentifier: plan.osImageId,
         datacenterId: plan.datacenterId,
-        projectId: plan.projectId ?? '',
+        projectId: plan.projectId,
         userData,
         sshKeyIds: input.sshKeyIds,
         tags: ['vpsie-autoscaler', `nodegroup:${plan.nodeGroup}`],
