@@ -33,10 +33,12 @@ export interface ProvisioningEnv {
   registry: Registry;
 }
 
-export async function startProvisioningEnv(): Promise<ProvisioningEnv> {
+export async function startProvisioningEnv(
+  options: { provisioningDelayMs?: number } = {},
+): Promise<ProvisioningEnv> {
   const cluster = testCluster();
   const sim = await startVpsieSimulator({
-    provisioningDelayMs: 500,
+    provisioningDelayMs: options.provisioningDelayMs ?? 500,
     cluster: { kubeconfigPath: cluster.kubeconfig },
   });
   const kube = createKubeClients(cluster.kubeconfig);

@@ -19,7 +19,7 @@ test.each(['Ready', 'Terminating', 'Deleting', 'Failed'] as const)(
 );
 
 test('a VPSieNode being deleted is never provisioned', () => {
-  expect(
-    provisioningDecision({ metadata: { deletionTimestamp: '2026-01-01T00:00:00Z' } }),
-  ).toEqual({ action: 'none', why: 'being deleted' });
+  expect(provisioningDecision({ metadata: { deletionTimestamp: '2026-01-01T00:00:00Z' } })).toEqual(
+    { action: 'none', why: 'being deleted' },
+  );
 });
