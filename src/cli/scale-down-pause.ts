@@ -1,10 +1,11 @@
 // `pause-scale-down` / `resume-scale-down` / `scale-down-status`: operator control over
 // scale-down through the durable pause-control workflows (per NodeGroup or cluster-wide).
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { PauseScope } from '../activities/scale-down/control-types';
 import type { PauseState } from '../activities/scale-down/types';
 import type { Config } from '../config';
 import { durationToSeconds } from '../config/duration';
+import { connectClient } from '../temporal/connection';
 import {
   controlWorkflowId,
   pauseScaleDownUpdate,
@@ -41,9 +42,9 @@ async function withClient<T>(
   config: Readonly<Config>,
   fn: (client: Client) => Promise<T>,
 ): Promise<T> {
-  const connection = await Connection.connect({ address: config.temporal.address });
+  const { client, connection } = await connectClient(config.temporal);
   try {
-    return await fn(new Client({ connection, namespace: config.temporal.namespace }));
+    return await fn(client);
   } finally {
     await connection.close();
   }

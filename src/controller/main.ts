@@ -1,7 +1,5 @@
 // The controller process: `node dist/controller/main.js [flags]`. Watches VPSieNodes, Nodes and
 // deletions, starts workflows (watch -> decide -> start workflow), serves /metrics and probes.
-import { Client, Connection } from '@temporalio/client';
-import { readFileSync } from 'node:fs';
 import { Registry } from 'prom-client';
 import {
   ConfigError,
@@ -15,29 +13,10 @@ import { createKubeClients } from '../kube/clients';
 import { createLogger } from '../logging/logger';
 import { startMetricsServer } from '../metrics/http';
 import { createMetrics } from '../metrics/recorders';
+import { connectClient } from '../temporal/connection';
 import { startHealthServer } from './health';
 import { ProvisioningController } from './provisioning-controller';
 import { RemovalController } from './removal-controller';
-
-async function temporalClient(
-  config: Readonly<Config>,
-): Promise<{ client: Client; connection: Connection }> {
-  const { tls } = config.temporal;
-  const read = (path?: string) => (path ? readFileSync(path) : undefined);
-  const connection = await Connection.connect({
-    address: config.temporal.address,
-    tls: tls.enabled
-      ? {
-          serverRootCACertificate: read(tls.caFile),
-          clientCertPair:
-            tls.certFile && tls.keyFile
-              ? { crt: read(tls.certFile)!, key: read(tls.keyFile)! }
-              : undefined,
-        }
-      : undefined,
-  });
-  return { connection, client: new Client({ connection, namespace: config.temporal.namespace }) };
-}
 
 export async function runController(
   argv: string[],
@@ -56,7 +35,7 @@ export async function runController(
   });
   const health = await startHealthServer(config.health.bindAddress);
   const kube = createKubeClients(config.controller.kubeconfig);
-  const { client, connection } = await temporalClient(config);
+  const { client, connection } = await connectClient(config.temporal);
   const common = {
     kubeConfig: kube.kubeConfig,
     workflows: client.workflow,

@@ -1,5 +1,5 @@
-// Builds what the activities need from the loaded configuration: Kubernetes clients, the VPSie
-// client with its credentials, and the join information of the cluster.
+// Builds the activities from the loaded configuration: Kubernetes clients, the VPSie client with
+// its credentials, the join information of the cluster and a Temporal client for pause state.
 import { credentialReaders, resolveCredentials, type Config } from '../config';
 import { createKubeClients } from '../kube/clients';
 import { clusterJoinInfo } from '../kube/cluster-info';
@@ -7,14 +7,18 @@ import type { Logger } from '../logging/logger';
 import { createVpsieApiObserver } from '../metrics/vpsie-api-observer';
 import type { Metrics } from '../metrics/recorders';
 import { VpsieClient } from '../vpsie';
-import type { ProvisioningDeps } from '../activities/provisioning';
+import type { WorkflowClient } from '@temporalio/client';
+import { createProvisioningActivities, type ProvisioningDeps } from '../activities/provisioning';
+import { createScaleDownActivities, type ScaleDownDeps } from '../activities/scale-down';
+import type { AutoscalerActivities } from './worker';
 
-export async function buildProvisioningDeps(
+export async function buildActivities(
   config: Readonly<Config>,
   metrics: Metrics,
   logger: Logger,
+  workflows: WorkflowClient,
   env: NodeJS.ProcessEnv = process.env,
-): Promise<ProvisioningDeps> {
+): Promise<AutoscalerActivities> {
   const kube = createKubeClients(config.controller.kubeconfig);
   const resolved = await resolveCredentials(config, env, credentialReaders(kube.core));
   logger.info('VPSie credentials loaded', { source: resolved.source });
@@ -32,7 +36,7 @@ export async function buildProvisioningDeps(
     },
   });
   const maxProvision = config.scaling.maxNodeProvisionSeconds;
-  return {
+  const provisioning: ProvisioningDeps = {
     kube,
     vpsie,
     metrics,
@@ -46,5 +50,23 @@ export async function buildProvisioningDeps(
       baseSeconds: config.scaling.nodeGroupBackoffInitialSeconds,
       maxSeconds: config.scaling.nodeGroupBackoffMaxSeconds,
     },
+  };
+  const scaleDown: ScaleDownDeps = {
+    kube,
+    vpsie,
+    metrics,
+    logger: logger.child({ component: 'scale-down' }),
+    workflows,
+    pollIntervalMs: 2_000,
+    evictionRetryMs: 5_000,
+    pauseCheckIntervalMs: 5_000,
+    delays: {
+      afterAddMs: config.scaling.scaleDownDelayAfterAddSeconds * 1000,
+      afterFailureMs: config.scaling.scaleDownDelayAfterFailureSeconds * 1000,
+    },
+  };
+  return {
+    ...createProvisioningActivities(provisioning),
+    ...createScaleDownActivities(scaleDown),
   };
 }

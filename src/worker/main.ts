@@ -1,7 +1,6 @@
 // The worker process: `node dist/worker/main.js [flags]`. Runs the workflows and activities,
 // serves /metrics (ours plus the Temporal SDK's own worker metrics) and shuts down gracefully.
-import { NativeConnection, Runtime } from '@temporalio/worker';
-import { readFileSync } from 'node:fs';
+import { Runtime } from '@temporalio/worker';
 import { Registry } from 'prom-client';
 import {
   ConfigError,
@@ -11,31 +10,14 @@ import {
   wantsHelp,
   type Config,
 } from '../config';
-import { createProvisioningActivities } from '../activities/provisioning';
 import { createLogger, type Logger } from '../logging/logger';
 import { startMetricsServer } from '../metrics/http';
 import { proxyMetricsText } from '../metrics/fetch-metrics-text';
 import { createMetrics } from '../metrics/recorders';
 import { freeLoopbackPort } from './ports';
-import { buildProvisioningDeps } from './dependencies';
+import { buildActivities } from './dependencies';
+import { connectClient, connectWorker } from '../temporal/connection';
 import { createAutoscalerWorker } from './worker';
-
-async function connect(config: Readonly<Config>): Promise<NativeConnection> {
-  const { tls } = config.temporal;
-  const read = (path?: string) => (path ? readFileSync(path) : undefined);
-  return NativeConnection.connect({
-    address: config.temporal.address,
-    tls: tls.enabled
-      ? {
-          serverRootCACertificate: read(tls.caFile),
-          clientCertPair:
-            tls.certFile && tls.keyFile
-              ? { crt: read(tls.certFile)!, key: read(tls.keyFile)! }
-              : undefined,
-        }
-      : undefined,
-  });
-}
 
 export async function runWorker(
   argv: string[],
@@ -62,13 +44,15 @@ export async function runWorker(
   });
   log.info('serving metrics', { url: server.url });
 
-  const deps = await buildProvisioningDeps(config, metrics, log);
-  const connection = await connect(config);
+  // Activities read the pause-control workflows through a client of their own.
+  const { client, connection: clientConnection } = await connectClient(config.temporal);
+  const activities = await buildActivities(config, metrics, log, client.workflow);
+  const connection = await connectWorker(config.temporal);
   const worker = await createAutoscalerWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    activities: createProvisioningActivities(deps),
+    activities,
   });
   log.info('worker started', {
     taskQueue: config.temporal.taskQueue,
@@ -80,6 +64,7 @@ export async function runWorker(
   } finally {
     await server.close();
     await connection.close();
+    await clientConnection.close();
   }
 }
 

@@ -2,12 +2,17 @@
 // process (main.ts), the demo and the integration tests, so all three run the same thing.
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { ProvisioningActivities } from '../activities/provisioning/types';
+import type { ControlActivities } from '../activities/scale-down/control-types';
+import type { ScaleDownActivities } from '../activities/scale-down/types';
+
+/** Every activity our workflows call. */
+export type AutoscalerActivities = ProvisioningActivities & ScaleDownActivities & ControlActivities;
 
 export interface AutoscalerWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  activities: ProvisioningActivities;
+  activities: AutoscalerActivities;
   /** A pre-built bundle (production); otherwise the workflows are bundled at start (~1.5 s). */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Graceful shutdown: how long running activities get to finish. */

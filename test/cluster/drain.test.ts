@@ -10,12 +10,8 @@ import { DefaultLogger } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { createDrainActivities, type DrainHeartbeat } from '../../src/activities/scale-down';
-import {
-  TO_BE_DELETED_TAINT,
-  UNSCHEDULABLE_BEFORE_DRAIN,
-} from '../../src/activities/scale-down/node-marks';
 import type { DrainLimits, ScaleDownTarget } from '../../src/activities/scale-down/types';
-import { ANNOTATIONS } from '../../src/apis/v1alpha1';
+import { ANNOTATIONS, TAINTS } from '../../src/apis/v1alpha1';
 import { createKubeClients, type KubeClients } from '../../src/kube/clients';
 import { silentLogger } from '../../src/logging/logger';
 import { createMetrics } from '../../src/metrics/recorders';
@@ -145,7 +141,7 @@ async function createBlockingPdb(namespace: string, app: string, minAvailable: n
 }
 
 const ourTaint = (node: k8s.V1Node) =>
-  node.spec?.taints?.filter((t) => t.key === TO_BE_DELETED_TAINT) ?? [];
+  node.spec?.taints?.filter((t) => t.key === TAINTS.toBeDeleted) ?? [];
 
 test(
   'cordon, then drain evicts exactly the Deployment pods, leaves the DaemonSet pod, counts it',
@@ -172,12 +168,12 @@ test(
     const cordoned = await core.readNode({ name: nodeName });
     expect(cordoned.spec?.unschedulable).toBe(true);
     expect(ourTaint(cordoned)).toEqual([
-      { key: TO_BE_DELETED_TAINT, value: expect.stringMatching(/^\d+$/), effect: 'NoSchedule' },
+      { key: TAINTS.toBeDeleted, value: expect.stringMatching(/^\d+$/), effect: 'NoSchedule' },
     ]);
     expect(cordoned.metadata?.annotations).toMatchObject({
       [ANNOTATIONS.drainStatus]: 'draining',
       [ANNOTATIONS.drainStartTime]: expect.any(String),
-      [UNSCHEDULABLE_BEFORE_DRAIN]: 'false',
+      [ANNOTATIONS.unschedulableBeforeDrain]: 'false',
     });
     // Cordoning again is harmless: still one taint of ours.
     await inActivity().run(activities.cordonNode, target);
@@ -309,7 +305,7 @@ test(
       expect.arrayContaining([ANNOTATIONS.drainStatus]),
     );
     expect(restored.metadata?.annotations?.[ANNOTATIONS.drainStartTime]).toBeUndefined();
-    expect(restored.metadata?.annotations?.[UNSCHEDULABLE_BEFORE_DRAIN]).toBeUndefined();
+    expect(restored.metadata?.annotations?.[ANNOTATIONS.unschedulableBeforeDrain]).toBeUndefined();
     // Uncordoning twice is harmless.
     await inActivity().run(activities.uncordonNode, target);
   },
@@ -378,9 +374,9 @@ test(
     const cordoned = await core.readNode({ name: nodeName });
     // The node lifecycle controller adds its own node.kubernetes.io/unschedulable taint meanwhile.
     expect(cordoned.spec?.taints).toEqual(
-      expect.arrayContaining([dedicated, expect.objectContaining({ key: TO_BE_DELETED_TAINT })]),
+      expect.arrayContaining([dedicated, expect.objectContaining({ key: TAINTS.toBeDeleted })]),
     );
-    expect(cordoned.metadata?.annotations?.[UNSCHEDULABLE_BEFORE_DRAIN]).toBe('true');
+    expect(cordoned.metadata?.annotations?.[ANNOTATIONS.unschedulableBeforeDrain]).toBe('true');
 
     await inActivity().run(activities.uncordonNode, target);
     const after = await core.readNode({ name: nodeName });

@@ -12,22 +12,22 @@ import {
   createNodeGroup,
   createVpsieNode,
   readStatus,
-  startProvisioningEnv,
-  type ProvisioningEnv,
-} from '../support/provisioning-env';
+  startAutoscalerEnv,
+  type AutoscalerEnv,
+} from '../support/autoscaler-env';
 import { createTemporalEnv } from '../support/temporal';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
 const kc = kubeConfig();
 let temporal: TestWorkflowEnvironment;
-let env: ProvisioningEnv;
+let env: AutoscalerEnv;
 const workers: WorkerProcess[] = [];
 
 beforeAll(async () => {
   await installCrds(kc);
   temporal = await createTemporalEnv();
   // Slow boots leave time to kill the worker while it waits for the VM.
-  env = await startProvisioningEnv({ provisioningDelayMs: 8_000 });
+  env = await startAutoscalerEnv({ provisioningDelayMs: 8_000 });
 });
 
 afterAll(async () => {

@@ -27,16 +27,16 @@ import {
   opensshEd25519,
   readSpec,
   readStatus,
-  startProvisioningEnv,
-  type ProvisioningEnv,
-} from '../support/provisioning-env';
+  startAutoscalerEnv,
+  type AutoscalerEnv,
+} from '../support/autoscaler-env';
 import { createTemporalEnv } from '../support/temporal';
 
 const kc = kubeConfig();
 const core = kc.makeApiClient(k8s.CoreV1Api);
 const taskQueue = `provisioning-${randomBytes(3).toString('hex')}`;
 let temporal: TestWorkflowEnvironment;
-let env: ProvisioningEnv;
+let env: AutoscalerEnv;
 let worker: Worker;
 let running: Promise<void>;
 let namespace: string;
@@ -45,12 +45,12 @@ beforeAll(async () => {
   await installCrds(kc);
   namespace = await createTestNamespace(kc, 'provision');
   temporal = await createTemporalEnv();
-  env = await startProvisioningEnv();
+  env = await startAutoscalerEnv();
   worker = await createAutoscalerWorker({
     connection: temporal.nativeConnection,
     namespace: 'default',
     taskQueue,
-    activities: activitiesOf(env),
+    activities: activitiesOf(env, temporal.client.workflow),
   });
   running = worker.run();
 });

@@ -1,11 +1,11 @@
 // Cordoning keeps new pods off a node we are about to drain; uncordoning gives the node back
 // after a failed drain, undoing only what we added (see node-marks.ts).
-import type { ScaleDownDeps } from './deps';
+import type { DrainDeps } from './deps';
 import { cordonPatch, uncordonPatch } from './node-marks';
 import { patchNodeFromCurrent } from './node-patch';
 import type { ScaleDownTarget } from './types';
 
-export function cordonNodeActivity(deps: ScaleDownDeps) {
+export function cordonNodeActivity(deps: DrainDeps) {
   return async function cordonNode(target: ScaleDownTarget): Promise<void> {
     const patched = await patchNodeFromCurrent(deps.kube.core, target.nodeName, (node) =>
       cordonPatch(node, Date.now()),
@@ -15,7 +15,7 @@ export function cordonNodeActivity(deps: ScaleDownDeps) {
   };
 }
 
-export function uncordonNodeActivity(deps: ScaleDownDeps) {
+export function uncordonNodeActivity(deps: DrainDeps) {
   return async function uncordonNode(target: ScaleDownTarget): Promise<void> {
     const patched = await patchNodeFromCurrent(deps.kube.core, target.nodeName, uncordonPatch);
     if (patched) deps.logger.info('node uncordoned', { node: target.nodeName });

@@ -1,10 +1,13 @@
-// What the drain activities need from the outside world, injected by the worker (and by tests),
-// so each activity stays a thin adapter over these clients.
+// What the scale-down activities need from the outside world, injected by the worker (and by
+// tests), so each activity stays a thin adapter over these clients.
+import type { WorkflowClient } from '@temporalio/client';
 import type { KubeClients } from '../../kube/clients';
 import type { Logger } from '../../logging/logger';
 import type { Metrics } from '../../metrics/recorders';
+import type { VpsieClient } from '../../vpsie';
 
-export interface ScaleDownDeps {
+/** What cordon, drain and uncordon need: only the cluster. */
+export interface DrainDeps {
   kube: KubeClients;
   metrics: Metrics;
   logger: Logger;
@@ -12,4 +15,14 @@ export interface ScaleDownDeps {
   pollIntervalMs: number;
   /** Pause before evicting again a pod whose eviction a PodDisruptionBudget refused. */
   evictionRetryMs: number;
+}
+
+export interface ScaleDownDeps extends DrainDeps {
+  vpsie: VpsieClient;
+  /** Reads the pause-control workflows' state. */
+  workflows: WorkflowClient;
+  /** How often waitWhilePaused looks again. */
+  pauseCheckIntervalMs: number;
+  /** Cluster Autoscaler's scale-down delays, from config.scaling. */
+  delays: { afterAddMs: number; afterFailureMs: number };
 }

@@ -11,7 +11,7 @@ import { apiStatus } from '../../kube/clients';
 import type { DrainStatus } from '../../metrics/label-values';
 import { permanent } from '../failures';
 import { pdbsBlocking } from './blocking-pdbs';
-import type { ScaleDownDeps } from './deps';
+import type { DrainDeps } from './deps';
 import { planDrain, podsNotYetGone, type PlannedEviction } from './drain-plan';
 import { drainTimeoutMessage } from './drain-timeout';
 import { evictPod, listPodsOnNode } from './evict';
@@ -26,7 +26,7 @@ import {
 } from './types';
 
 /** Error type of a drain that no retry can fix (e.g. we may not evict: RBAC). */
-export const DRAIN_REJECTED_FAILURE = 'DrainRejected';
+export const DRAIN_REJECTED_FAILURE = ScaleDownFailureTypes.drainRejected;
 
 /** What each heartbeat reports; the last one is in the workflow's pending-activity details. */
 export interface DrainHeartbeat {
@@ -41,7 +41,7 @@ export interface DrainHeartbeat {
 
 interface DrainRun {
   ctx: Context;
-  deps: ScaleDownDeps;
+  deps: DrainDeps;
   deadlineMs: number;
   /** Pods this attempt evicted, in order; what `podsEvicted` counts. */
   evicted: PlannedEviction[];
@@ -137,7 +137,7 @@ async function drain(
 }
 
 async function timeoutMessage(
-  deps: ScaleDownDeps,
+  deps: DrainDeps,
   policy: k8s.PolicyV1Api,
   target: ScaleDownTarget,
   limits: DrainLimits,
@@ -161,7 +161,7 @@ async function timeoutMessage(
 }
 
 /** The drain status annotation is informational: failing to write it must not fail the drain. */
-async function markDrained(deps: ScaleDownDeps, nodeName: string): Promise<void> {
+async function markDrained(deps: DrainDeps, nodeName: string): Promise<void> {
   await patchNodeFromCurrent(deps.kube.core, nodeName, () => ({
     metadata: { annotations: { [ANNOTATIONS.drainStatus]: DRAIN_STATUS.drained } },
   })).catch((err: unknown) => {
@@ -169,7 +169,7 @@ async function markDrained(deps: ScaleDownDeps, nodeName: string): Promise<void>
   });
 }
 
-export function drainNodeActivity(deps: ScaleDownDeps) {
+export function drainNodeActivity(deps: DrainDeps) {
   const policy = deps.kube.kubeConfig.makeApiClient(k8s.PolicyV1Api);
   return async function drainNode(
     target: ScaleDownTarget,

@@ -1,19 +1,7 @@
 // What cordoning adds to a Node and how to take exactly that away again, as merge patches
 // computed from the Node we read (pure, so the undo logic is unit-tested without a cluster).
 import type { V1Node, V1Taint } from '@kubernetes/client-node';
-import { ANNOTATIONS, GROUP } from '../../apis/v1alpha1';
-
-/**
- * NoSchedule taint on a node we are removing. `spec.unschedulable` alone is not enough: some
- * schedulers and tools ignore it, and it is also set by operators, so the taint says "ours".
- */
-export const TO_BE_DELETED_TAINT = `${GROUP}/to-be-deleted`;
-
-/**
- * `"true"`/`"false"`: whether the node was already unschedulable before we cordoned it, so
- * uncordoning never undoes an operator's `kubectl cordon`. Its presence also means "we cordoned".
- */
-export const UNSCHEDULABLE_BEFORE_DRAIN = `${GROUP}/unschedulable-before-drain`;
+import { ANNOTATIONS, TAINTS } from '../../apis/v1alpha1';
 
 export const DRAIN_STATUS = { draining: 'draining', drained: 'drained' } as const;
 
@@ -23,7 +11,7 @@ export interface NodeMergePatch {
   spec?: { unschedulable?: boolean; taints?: V1Taint[] };
 }
 
-const isOurTaint = (taint: V1Taint) => taint.key === TO_BE_DELETED_TAINT;
+const isOurTaint = (taint: V1Taint) => taint.key === TAINTS.toBeDeleted;
 
 /**
  * Taint values must be valid label values (no `:`), so the time goes in as Unix seconds, the
@@ -31,7 +19,7 @@ const isOurTaint = (taint: V1Taint) => taint.key === TO_BE_DELETED_TAINT;
  */
 export function toBeDeletedTaint(nowMs: number): V1Taint {
   return {
-    key: TO_BE_DELETED_TAINT,
+    key: TAINTS.toBeDeleted,
     value: String(Math.floor(nowMs / 1000)),
     effect: 'NoSchedule',
   };
@@ -48,14 +36,14 @@ export function cordonPatch(node: V1Node, nowMs: number): NodeMergePatch {
   const taints = node.spec?.taints ?? [];
   const annotations = node.metadata?.annotations ?? {};
   const wasUnschedulable =
-    annotations[UNSCHEDULABLE_BEFORE_DRAIN] ?? String(node.spec?.unschedulable === true);
+    annotations[ANNOTATIONS.unschedulableBeforeDrain] ?? String(node.spec?.unschedulable === true);
   return {
     metadata: {
       resourceVersion: node.metadata?.resourceVersion,
       annotations: {
         [ANNOTATIONS.drainStatus]: DRAIN_STATUS.draining,
         [ANNOTATIONS.drainStartTime]: new Date(nowMs).toISOString(),
-        [UNSCHEDULABLE_BEFORE_DRAIN]: wasUnschedulable,
+        [ANNOTATIONS.unschedulableBeforeDrain]: wasUnschedulable,
       },
     },
     spec: {
@@ -75,14 +63,14 @@ export function uncordonPatch(node: V1Node): NodeMergePatch | undefined {
   const ourAnnotations = [
     ANNOTATIONS.drainStatus,
     ANNOTATIONS.drainStartTime,
-    UNSCHEDULABLE_BEFORE_DRAIN,
+    ANNOTATIONS.unschedulableBeforeDrain,
   ].filter((key) => key in annotations);
   const hasOurTaint = taints.some(isOurTaint);
   if (!hasOurTaint && ourAnnotations.length === 0) return undefined;
 
   const spec: NodeMergePatch['spec'] = {};
   if (hasOurTaint) spec.taints = taints.filter((t) => !isOurTaint(t));
-  if (annotations[UNSCHEDULABLE_BEFORE_DRAIN] === 'false') spec.unschedulable = false;
+  if (annotations[ANNOTATIONS.unschedulableBeforeDrain] === 'false') spec.unschedulable = false;
   return {
     metadata: {
       resourceVersion: node.metadata?.resourceVersion,

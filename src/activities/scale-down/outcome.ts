@@ -8,7 +8,7 @@ import {
   readNodeGroup,
 } from '../../kube/custom-resources';
 import { emitEvent, type EventTarget } from '../../kube/events';
-import type { ScaleDownLifecycleDeps } from './lifecycle-deps';
+import type { ScaleDownDeps } from './deps';
 import type { ScaleDownActivities, ScaleDownInput } from './types';
 
 type Outcome = Parameters<ScaleDownActivities['recordScaleDownOutcome']>[1];
@@ -16,7 +16,7 @@ type Outcome = Parameters<ScaleDownActivities['recordScaleDownOutcome']>[1];
 const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 async function failureCondition(
-  deps: ScaleDownLifecycleDeps,
+  deps: ScaleDownDeps,
   input: ScaleDownInput,
   failed: boolean,
   message: string,
@@ -33,7 +33,7 @@ async function failureCondition(
   return { conditions: [...others, condition], uid: group.metadata.uid };
 }
 
-export function recordScaleDownOutcomeActivity(deps: ScaleDownLifecycleDeps) {
+export function recordScaleDownOutcomeActivity(deps: ScaleDownDeps) {
   return async function recordScaleDownOutcome(
     input: ScaleDownInput,
     outcome: Outcome,
@@ -65,7 +65,7 @@ export function recordScaleDownOutcomeActivity(deps: ScaleDownLifecycleDeps) {
 }
 
 async function tellOperators(
-  deps: ScaleDownLifecycleDeps,
+  deps: ScaleDownDeps,
   input: ScaleDownInput,
   outcome: Outcome,
   target: EventTarget,

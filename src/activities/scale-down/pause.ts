@@ -6,10 +6,10 @@ import { GROUP, VERSION } from '../../apis/v1alpha1';
 import { patchNodeGroupStatus } from '../../kube/custom-resources';
 import { controlWorkflowId, pauseStateQuery } from '../../workflows/scale-down-control';
 import type { PauseScope } from './control-types';
-import type { ScaleDownLifecycleDeps } from './lifecycle-deps';
+import type { ScaleDownDeps } from './deps';
 import type { PauseState, ScaleDownTarget } from './types';
 
-async function readPause(deps: ScaleDownLifecycleDeps, scope: PauseScope): Promise<PauseState> {
+async function readPause(deps: ScaleDownDeps, scope: PauseScope): Promise<PauseState> {
   try {
     return await deps.workflows.getHandle(controlWorkflowId(scope)).query(pauseStateQuery);
   } catch (err) {
@@ -20,7 +20,7 @@ async function readPause(deps: ScaleDownLifecycleDeps, scope: PauseScope): Promi
 
 /** The pause in force for a group: cluster-wide first, then the group's own. */
 export async function effectivePause(
-  deps: ScaleDownLifecycleDeps,
+  deps: ScaleDownDeps,
   target: { namespace: string; nodeGroup: string },
 ): Promise<PauseState> {
   const cluster = await readPause(deps, { kind: 'cluster' });
@@ -28,7 +28,7 @@ export async function effectivePause(
   return readPause(deps, { kind: 'nodegroup', ...target });
 }
 
-export function waitWhilePausedActivity(deps: ScaleDownLifecycleDeps) {
+export function waitWhilePausedActivity(deps: ScaleDownDeps) {
   return async function waitWhilePaused(target: ScaleDownTarget): Promise<void> {
     const ctx = Context.current();
     for (;;) {
@@ -40,7 +40,7 @@ export function waitWhilePausedActivity(deps: ScaleDownLifecycleDeps) {
   };
 }
 
-export function publishPauseStateActivity(deps: Pick<ScaleDownLifecycleDeps, 'kube' | 'metrics'>) {
+export function publishPauseStateActivity(deps: Pick<ScaleDownDeps, 'kube' | 'metrics'>) {
   return async function publishPauseState(scope: PauseScope, state: PauseState): Promise<void> {
     const groups =
       scope.kind === 'nodegroup'
@@ -75,7 +75,7 @@ export function publishPauseStateActivity(deps: Pick<ScaleDownLifecycleDeps, 'ku
   };
 }
 
-async function listNodeGroups(deps: Pick<ScaleDownLifecycleDeps, 'kube'>) {
+async function listNodeGroups(deps: Pick<ScaleDownDeps, 'kube'>) {
   const list = (await deps.kube.custom.listClusterCustomObject({
     group: GROUP,
     version: VERSION,

@@ -5,7 +5,7 @@ import { isNotFound, mergePatch } from '../../kube/clients';
 import { patchVpsieNodeStatus, readNodeGroup, readVpsieNode } from '../../kube/custom-resources';
 import { VpsieNotFoundError } from '../../vpsie';
 import { fromVpsieError } from '../failures';
-import type { ScaleDownLifecycleDeps } from './lifecycle-deps';
+import type { ScaleDownDeps } from './deps';
 import type { DrainLimits, ScaleDownTarget } from './types';
 import { GROUP, VERSION } from '../../apis/v1alpha1';
 
@@ -14,7 +14,7 @@ const ignoreNotFound = (err: unknown) => {
   return undefined;
 };
 
-export function drainLimitsActivity(deps: ScaleDownLifecycleDeps) {
+export function drainLimitsActivity(deps: ScaleDownDeps) {
   return async function drainLimits(target: ScaleDownTarget): Promise<DrainLimits> {
     const group = await readNodeGroup(deps.kube.custom, target.namespace, target.nodeGroup);
     const policy = group.spec.scaleDownPolicy;
@@ -25,7 +25,7 @@ export function drainLimitsActivity(deps: ScaleDownLifecycleDeps) {
   };
 }
 
-export function setVpsieNodePhaseActivity(deps: ScaleDownLifecycleDeps) {
+export function setVpsieNodePhaseActivity(deps: ScaleDownDeps) {
   return async function setVpsieNodePhase(
     target: ScaleDownTarget,
     phase: 'Terminating' | 'Deleting',
@@ -52,7 +52,7 @@ export function setVpsieNodePhaseActivity(deps: ScaleDownLifecycleDeps) {
   };
 }
 
-export function deleteVmActivity(deps: ScaleDownLifecycleDeps) {
+export function deleteVmActivity(deps: ScaleDownDeps) {
   return async function deleteVm(target: ScaleDownTarget): Promise<{ deleted: boolean }> {
     const vpsieNode = target.vpsieNode
       ? await readVpsieNode(deps.kube.custom, target.namespace, target.vpsieNode).catch(
@@ -86,7 +86,7 @@ function withoutFinalizer(
   return finalizers.filter((f) => f !== finalizer);
 }
 
-export function deleteNodeObjectsActivity(deps: ScaleDownLifecycleDeps) {
+export function deleteNodeObjectsActivity(deps: ScaleDownDeps) {
   return async function deleteNodeObjects(target: ScaleDownTarget): Promise<void> {
     const { core, custom } = deps.kube;
     const node = await core.readNode({ name: target.nodeName }).catch(ignoreNotFound);

@@ -3,16 +3,13 @@
 // failing check is counted; the first is the blocking reason.
 import type * as k8s from '@kubernetes/client-node';
 import * as kube from '@kubernetes/client-node';
-import { LABELS } from '../../apis/v1alpha1';
+import { LABELS, TAINTS } from '../../apis/v1alpha1';
 import { readNodeGroup } from '../../kube/custom-resources';
 import { runSafetyChecks } from '../../disruption/safety';
 import type { SafetyInput } from '../../disruption/safety/input';
 import { effectivePause } from './pause';
-import type { ScaleDownLifecycleDeps } from './lifecycle-deps';
+import type { ScaleDownDeps } from './deps';
 import type { SafetyVerdict, ScaleDownInput } from './types';
-
-/** Our cordon taint: a node carrying it is already being removed. */
-export const TO_BE_DELETED_TAINT = 'autoscaler.vpsie.com/to-be-deleted';
 
 const time = (iso?: string) => (iso ? Date.parse(iso) : undefined);
 
@@ -26,7 +23,7 @@ async function pvsByClaim(core: k8s.CoreV1Api): Promise<Record<string, k8s.V1Per
   return byClaim;
 }
 
-export function checkScaleDownSafetyActivity(deps: ScaleDownLifecycleDeps) {
+export function checkScaleDownSafetyActivity(deps: ScaleDownDeps) {
   const policy = deps.kube.kubeConfig.makeApiClient(kube.PolicyV1Api);
   return async function checkScaleDownSafety(input: ScaleDownInput): Promise<SafetyVerdict> {
     const { core, custom } = deps.kube;
@@ -52,7 +49,7 @@ export function checkScaleDownSafetyActivity(deps: ScaleDownLifecycleDeps) {
     );
     const deleting = groupNodes.filter(
       (n) =>
-        n.metadata?.deletionTimestamp || n.spec?.taints?.some((t) => t.key === TO_BE_DELETED_TAINT),
+        n.metadata?.deletionTimestamp || n.spec?.taints?.some((t) => t.key === TAINTS.toBeDeleted),
     );
     const spec = group.spec;
     const status = group.status;

@@ -76,5 +76,8 @@ export interface ScaleDownActivities {
 }
 
 export const ScaleDownFailureTypes = {
+  /** The drain ran out of the group's drain timeout (a PDB kept refusing, pods did not stop). */
   drainTimeout: 'DrainTimeout',
+  /** The API refused an eviction in a way no retry can fix (RBAC, invalid request). */
+  drainRejected: 'DrainRejected',
 } as const;

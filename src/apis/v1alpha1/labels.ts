@@ -31,6 +31,20 @@ export const ANNOTATIONS = {
   drainStartTime: `${GROUP}/drain-start-time`,
   /** `draining` or `drained`. */
   drainStatus: `${GROUP}/drain-status`,
+  /**
+   * `"true"`/`"false"`: whether the node was already unschedulable before we cordoned it, so
+   * uncordoning never undoes an operator's `kubectl cordon`. Its presence also means "we cordoned".
+   */
+  unschedulableBeforeDrain: `${GROUP}/unschedulable-before-drain`,
+} as const;
+
+/** Taints we put on Nodes. */
+export const TAINTS = {
+  /**
+   * NoSchedule on a node we are removing (value: Unix seconds). `spec.unschedulable` alone is
+   * not enough: some tools ignore it and operators set it too, so the taint says "ours".
+   */
+  toBeDeleted: `${GROUP}/to-be-deleted`,
 } as const;
 
 /** Finalizers: they keep the object until its VMs are gone, so no VM is ever orphaned. */
@@ -41,7 +55,7 @@ export const FINALIZERS = {
   node: `node.${GROUP}/finalizer`,
 } as const;
 
-export type KeyKind = 'label' | 'annotation' | 'finalizer';
+export type KeyKind = 'label' | 'annotation' | 'taint' | 'finalizer';
 
 /** Every key above with what it means, for docs/api/crds.md. */
 export const WELL_KNOWN_KEYS: Array<{ key: string; kind: KeyKind; meaning: string }> = [
@@ -70,6 +84,17 @@ export const WELL_KNOWN_KEYS: Array<{ key: string; kind: KeyKind; meaning: strin
     meaning: 'RFC 3339 time the current drain of a Node started.',
   },
   { key: ANNOTATIONS.drainStatus, kind: 'annotation', meaning: '"draining" or "drained".' },
+  {
+    key: ANNOTATIONS.unschedulableBeforeDrain,
+    kind: 'annotation',
+    meaning:
+      'Whether a Node was already cordoned before the autoscaler cordoned it; uncordoning restores that.',
+  },
+  {
+    key: TAINTS.toBeDeleted,
+    kind: 'taint',
+    meaning: 'NoSchedule on a Node being drained for removal; value: Unix seconds when it was put.',
+  },
   {
     key: FINALIZERS.nodeGroup,
     kind: 'finalizer',

@@ -4,10 +4,16 @@ import {
   FINALIZERS,
   LABELS,
   QUALIFIED_NAME,
+  TAINTS,
   WELL_KNOWN_KEYS,
 } from '../../../src/apis/v1alpha1';
 
-const all = [...Object.values(LABELS), ...Object.values(ANNOTATIONS), ...Object.values(FINALIZERS)];
+const all = [
+  ...Object.values(LABELS),
+  ...Object.values(ANNOTATIONS),
+  ...Object.values(FINALIZERS),
+  ...Object.values(TAINTS),
+];
 
 test('the keys are those of the earlier autoscaler, plus ours for cluster-scoped Nodes', () => {
   expect(Object.values(LABELS)).toEqual([
@@ -22,7 +28,9 @@ test('the keys are those of the earlier autoscaler, plus ours for cluster-scoped
     'autoscaler.vpsie.com/scale-down-disabled',
     'autoscaler.vpsie.com/drain-start-time',
     'autoscaler.vpsie.com/drain-status',
+    'autoscaler.vpsie.com/unschedulable-before-drain',
   ]);
+  expect(Object.values(TAINTS)).toEqual(['autoscaler.vpsie.com/to-be-deleted']);
   expect(Object.values(FINALIZERS)).toEqual([
     'nodegroup.autoscaler.vpsie.com/finalizer',
     'vpsienode.autoscaler.vpsie.com/finalizer',
@@ -40,4 +48,5 @@ test('every key is documented exactly once, with its kind', () => {
   for (const key of Object.values(LABELS)) expect(kindOf.get(key)).toBe('label');
   for (const key of Object.values(ANNOTATIONS)) expect(kindOf.get(key)).toBe('annotation');
   for (const key of Object.values(FINALIZERS)) expect(kindOf.get(key)).toBe('finalizer');
+  for (const key of Object.values(TAINTS)) expect(kindOf.get(key)).toBe('taint');
 });

@@ -1,12 +1,10 @@
 // Cordon and uncordon as merge patches: what we add, and that undoing removes exactly that
 // (an operator's cordon and other taints survive).
 import type { V1Node, V1Taint } from '@kubernetes/client-node';
-import { ANNOTATIONS } from '../../../src/apis/v1alpha1';
+import { ANNOTATIONS, TAINTS } from '../../../src/apis/v1alpha1';
 import {
   cordonPatch,
   drainStartMs,
-  TO_BE_DELETED_TAINT,
-  UNSCHEDULABLE_BEFORE_DRAIN,
   uncordonPatch,
 } from '../../../src/activities/scale-down/node-marks';
 
@@ -48,27 +46,24 @@ describe('cordonPatch', () => {
         annotations: {
           [ANNOTATIONS.drainStatus]: 'draining',
           [ANNOTATIONS.drainStartTime]: '2025-06-04T12:00:00.250Z',
-          [UNSCHEDULABLE_BEFORE_DRAIN]: 'false',
+          [ANNOTATIONS.unschedulableBeforeDrain]: 'false',
         },
       },
       spec: {
         unschedulable: true,
-        taints: [
-          dedicated,
-          { key: TO_BE_DELETED_TAINT, value: '1749038400', effect: 'NoSchedule' },
-        ],
+        taints: [dedicated, { key: TAINTS.toBeDeleted, value: '1749038400', effect: 'NoSchedule' }],
       },
     });
   });
 
   test('the taint value is a valid label value (Unix seconds, no colons)', () => {
-    const taint = cordonPatch(node(), NOW).spec!.taints!.find((t) => t.key === TO_BE_DELETED_TAINT);
+    const taint = cordonPatch(node(), NOW).spec!.taints!.find((t) => t.key === TAINTS.toBeDeleted);
     expect(taint?.value).toMatch(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/);
   });
 
   test('records that an operator had already cordoned the node', () => {
     const patch = cordonPatch(node({ unschedulable: true }), NOW);
-    expect(patch.metadata.annotations[UNSCHEDULABLE_BEFORE_DRAIN]).toBe('true');
+    expect(patch.metadata.annotations[ANNOTATIONS.unschedulableBeforeDrain]).toBe('true');
   });
 
   test('is idempotent: a second cordon keeps the taint and the first record of the node', () => {
@@ -80,7 +75,7 @@ describe('cordonPatch', () => {
     const twice = cordonPatch(once, later);
     expect(twice.spec!.taints).toEqual(once.spec!.taints);
     // Unschedulable now because of us: the record must still say the node was schedulable.
-    expect(twice.metadata.annotations[UNSCHEDULABLE_BEFORE_DRAIN]).toBe('false');
+    expect(twice.metadata.annotations[ANNOTATIONS.unschedulableBeforeDrain]).toBe('false');
     expect(twice.metadata.annotations[ANNOTATIONS.drainStartTime]).toBe(
       new Date(later).toISOString(),
     );

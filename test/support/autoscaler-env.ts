@@ -1,14 +1,17 @@
-// Everything a provisioning test needs, real where it can be: the test control plane (with our
-// CRDs), a Temporal dev server, the VPSie simulator joining VMs to the cluster, and activities
-// wired exactly as the worker wires them (only timings shortened).
+// Everything a provisioning or scale-down test needs, real where it can be: the test control
+// plane (with our CRDs), the VPSie simulator joining VMs to the cluster, and activities wired
+// exactly as the worker wires them (only timings shortened).
 import * as k8s from '@kubernetes/client-node';
+import type { WorkflowClient } from '@temporalio/client';
 import { generateKeyPairSync } from 'node:crypto';
 import { Registry } from 'prom-client';
 import {
   createProvisioningActivities,
   type ProvisioningDeps,
 } from '../../src/activities/provisioning';
+import { createScaleDownActivities, type ScaleDownDeps } from '../../src/activities/scale-down';
 import { API_VERSION, GROUP, VERSION } from '../../src/apis/v1alpha1';
+import type { AutoscalerActivities } from '../../src/worker/worker';
 import { createKubeClients } from '../../src/kube/clients';
 import { clusterJoinInfo } from '../../src/kube/cluster-info';
 import { silentLogger } from '../../src/logging/logger';
@@ -27,15 +30,15 @@ import {
 import { VpsieClient } from '../../src/vpsie';
 import { testCluster } from './cluster';
 
-export interface ProvisioningEnv {
+export interface AutoscalerEnv {
   sim: VpsieSimulator;
   deps: ProvisioningDeps;
   registry: Registry;
 }
 
-export async function startProvisioningEnv(
+export async function startAutoscalerEnv(
   options: { provisioningDelayMs?: number } = {},
-): Promise<ProvisioningEnv> {
+): Promise<AutoscalerEnv> {
   const cluster = testCluster();
   const sim = await startVpsieSimulator({
     provisioningDelayMs: options.provisioningDelayMs ?? 500,
@@ -62,8 +65,21 @@ export async function startProvisioningEnv(
   return { sim, deps, registry };
 }
 
-export function activitiesOf(env: ProvisioningEnv) {
-  return createProvisioningActivities(env.deps);
+/** Every activity, as src/worker/dependencies.ts builds them, with test timings. */
+export function activitiesOf(
+  env: AutoscalerEnv,
+  workflows: WorkflowClient,
+  overrides: Partial<Omit<ScaleDownDeps, keyof ProvisioningDeps>> = {},
+): AutoscalerActivities {
+  const scaleDown: ScaleDownDeps = {
+    ...env.deps,
+    workflows,
+    evictionRetryMs: 500,
+    pauseCheckIntervalMs: 300,
+    delays: { afterAddMs: 0, afterFailureMs: 0 },
+    ...overrides,
+  };
+  return { ...createProvisioningActivities(env.deps), ...createScaleDownActivities(scaleDown) };
 }
 
 export function opensshEd25519(comment: string): string {
