@@ -7,7 +7,6 @@ import {
   loadConfig,
   renderHelp,
   wantsHelp,
-  type Config,
 } from '../config';
 import { createKubeClients } from '../kube/clients';
 import { createLogger } from '../logging/logger';

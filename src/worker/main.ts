@@ -8,7 +8,6 @@ import {
   loadConfig,
   renderHelp,
   wantsHelp,
-  type Config,
 } from '../config';
 import { createLogger, type Logger } from '../logging/logger';
 import { startMetricsServer } from '../metrics/http';

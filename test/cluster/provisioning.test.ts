@@ -9,7 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { temporal as proto } from '@temporalio/proto';
 import type { Worker } from '@temporalio/worker';
-import { LABELS } from '../../src/apis/v1alpha1';
+import { FINALIZERS, LABELS } from '../../src/apis/v1alpha1';
 import { SearchAttributes } from '../../src/temporal/search-attributes';
 import { createAutoscalerWorker } from '../../src/worker/worker';
 import {
@@ -117,6 +117,8 @@ test('a VPSieNode becomes a Ready node with the group labels, taints and SSH key
     expect.arrayContaining([{ key: 'dedicated', value: 'web', effect: 'NoSchedule' }]),
   );
   expect(node.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
+  // Deleting the Node will go through the scale-down workflow, never orphaning the VM.
+  expect(node.metadata?.finalizers).toContain(FINALIZERS.node);
 
   // Exactly one VM, which received every key: ids through the API, public keys in cloud-init.
   const vms = env.sim.state.vmsByHostname(name);

@@ -1,5 +1,5 @@
 // The Kubernetes side of a new node: waiting for it to register and turn Ready, then making
-// sure it carries the NodeGroup's labels and taints and our managed labels.
+// sure it carries the NodeGroup's labels and taints, our managed labels and our finalizer.
 import { Context } from '@temporalio/activity';
 import type * as k8s from '@kubernetes/client-node';
 import { FINALIZERS } from '../../apis/v1alpha1';
@@ -60,12 +60,19 @@ export function applyNodeMetadataActivity(deps: ProvisioningDeps) {
     const labelsOk = Object.entries(plan.labels).every(
       ([k, v]) => node.metadata?.labels?.[k] === v,
     );
-    if (labelsOk && missing.length === 0) return;
+    // Our finalizer routes `kubectl delete node` through the scale-down workflow (drain, delete
+    // the VM) instead of orphaning the VM.
+    const finalizers = node.metadata?.finalizers ?? [];
+    const finalizerOk = finalizers.includes(FINALIZERS.node);
+    if (labelsOk && missing.length === 0 && finalizerOk) return;
     await deps.kube.core.patchNode(
       {
         name: plan.nodeName,
         body: {
-          metadata: { labels: plan.labels },
+          metadata: {
+            labels: plan.labels,
+            ...(finalizerOk ? {} : { finalizers: [...finalizers, FINALIZERS.node] }),
+          },
           ...(missing.length > 0 ? { spec: { taints: [...existing, ...missing] } } : {}),
         },
       },
