@@ -3,11 +3,7 @@
 // with the group's labels and taints -> VPSieNode Ready; and the failure paths.
 import * as k8s from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import type { temporal as proto } from '@temporalio/proto';
 import type { Worker } from '@temporalio/worker';
 import { FINALIZERS, LABELS } from '../../src/apis/v1alpha1';
 import { SearchAttributes } from '../../src/temporal/search-attributes';
@@ -20,6 +16,7 @@ import {
 import { SIM_SSH_KEYS } from '../../src/simulator/catalogue';
 import { createTestNamespace, eventually, kubeConfig } from '../support/cluster';
 import { installCrds } from '../support/crds';
+import { saveHistory } from '../support/histories';
 import {
   activitiesOf,
   createNodeGroup,
@@ -61,16 +58,6 @@ afterAll(async () => {
   await env?.sim.close();
   await temporal?.teardown();
 });
-
-type History = proto.api.history.v1.IHistory;
-
-/** `UPDATE_HISTORIES=1` refreshes the histories the replay test keeps replaying. */
-async function saveHistory(handle: { fetchHistory(): Promise<History> }, name: string) {
-  if (process.env.UPDATE_HISTORIES !== '1') return;
-  const dir = join(__dirname, '..', 'temporal', 'histories');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${name}.json`), historyToJSON(await handle.fetchHistory()));
-}
 
 const nodeName = (prefix: string) => `${prefix}-${randomBytes(3).toString('hex')}`;
 

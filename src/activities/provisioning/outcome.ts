@@ -48,13 +48,12 @@ export function finishProvisioningActivity(deps: ProvisioningDeps) {
   ): Promise<void> {
     await deleteBootstrapToken(deps.kube.core, input.tokenId);
     await deleteSecretIfExists(deps, ref.namespace, input.userDataSecret);
-    const group = await readNodeGroup(deps.kube.custom, ref.namespace, input.plan.nodeGroup);
-    // A success ends the group's back-off streak.
-    if (group.status?.backoff) {
-      await patchNodeGroupStatus(deps.kube.custom, ref.namespace, input.plan.nodeGroup, {
-        backoff: null,
-      });
-    }
+    // A success ends the group's back-off streak, and starts its scale-down cooldown (the
+    // `cooldown` safety check reads lastScaleUpTime).
+    await patchNodeGroupStatus(deps.kube.custom, ref.namespace, input.plan.nodeGroup, {
+      backoff: null,
+      lastScaleUpTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    });
     deps.metrics.recordNodeProvisioningSucceeded({
       nodeGroup: input.plan.nodeGroup,
       namespace: ref.namespace,

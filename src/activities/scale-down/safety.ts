@@ -71,7 +71,11 @@ export function checkScaleDownSafetyActivity(deps: ScaleDownDeps) {
           lastScaleUpMs: time(status?.lastScaleUpTime),
           lastScaleDownMs: time(status?.lastScaleDownTime),
           lastScaleDownFailureMs: time(failureCondition?.lastTransitionTime),
-          delayAfterAddMs: deps.delays.afterAddMs,
+          // The group's own cooldown wins over the cluster default.
+          delayAfterAddMs:
+            spec.scaleDownPolicy.cooldownSeconds !== undefined
+              ? spec.scaleDownPolicy.cooldownSeconds * 1000
+              : deps.delays.afterAddMs,
           delayAfterFailureMs: deps.delays.afterFailureMs,
         },
         maintenanceWindows: spec.scaleDownPolicy.maintenanceWindows,
