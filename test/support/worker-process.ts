@@ -16,10 +16,13 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
   const metricsPort = await freeLoopbackPort();
   const healthPort = await freeLoopbackPort();
   let output = '';
+  // Node itself with tsx's loader, not the `tsx` wrapper: the wrapper runs the program in a
+  // child process, so SIGKILL would kill only the wrapper and leave the worker running.
   const child = spawn(
-    join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
-    [join(REPO_ROOT, 'src/worker/main.ts')],
+    process.execPath,
+    ['--import', 'tsx', join(REPO_ROOT, 'src/worker/main.ts')],
     {
+      cwd: REPO_ROOT,
       env: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '/tmp',

@@ -11,6 +11,7 @@ export interface ServiceSpec {
   logFile: string;
   pidFile: string;
   env?: NodeJS.ProcessEnv;
+  cwd?: string;
 }
 
 export function startService(spec: ServiceSpec): number {
@@ -18,6 +19,7 @@ export function startService(spec: ServiceSpec): number {
   const out = openSync(spec.logFile, 'a');
   const child = spawn(spec.command, spec.args, {
     detached: true,
+    cwd: spec.cwd,
     stdio: ['ignore', out, out],
     env: { ...process.env, ...spec.env },
   });
@@ -52,6 +54,12 @@ export async function stopService(pidFile: string, graceMs = 10_000): Promise<vo
     if (isRunning(pid)) process.kill(pid, 'SIGKILL');
   }
   rmSync(pidFile, { force: true });
+}
+
+/** The last `lines` lines of a log file, for error messages ('' when there is none). */
+export function logTail(logFile: string, lines = 20): string {
+  if (!existsSync(logFile)) return '';
+  return readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -13,9 +13,15 @@ export interface PrometheusState {
 
 const dir = (name: string) => join(LOCAL_DIR, 'prometheus', name);
 
+/** A host:port to scrape, with labels put on its series (e.g. `{component: 'worker'}`). */
+export interface ScrapeTarget {
+  address: string;
+  labels?: Record<string, string>;
+}
+
 export interface PrometheusOptions {
-  /** host:port targets to scrape, e.g. the controller's and worker's /metrics. */
-  targets: string[];
+  /** Targets to scrape, e.g. the controller's and worker's /metrics. */
+  targets: Array<string | ScrapeTarget>;
   ruleFiles?: string[];
   scrapeIntervalSeconds?: number;
 }
@@ -32,7 +38,15 @@ export async function startPrometheus(
     global: { scrape_interval: interval, evaluation_interval: interval },
     rule_files: options.ruleFiles ?? [],
     scrape_configs: [
-      { job_name: 'vpsie-autoscaler', static_configs: [{ targets: options.targets }] },
+      {
+        job_name: 'vpsie-autoscaler',
+        // One static config per target, so each carries its own labels.
+        static_configs: options.targets.map((target) =>
+          typeof target === 'string'
+            ? { targets: [target] }
+            : { targets: [target.address], labels: target.labels ?? {} },
+        ),
+      },
     ],
   };
   const state: PrometheusState = {

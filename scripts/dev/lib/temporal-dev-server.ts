@@ -1,5 +1,6 @@
 // The Temporal CLI's dev server for local use: 127.0.0.1 only, SQLite file in .local (state
-// survives restarts), Web UI on its own port, our search attributes registered.
+// survives restarts unless started `fresh`), Web UI on its own port, our search attributes
+// registered.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +25,22 @@ export function readTemporalState(name: string): TemporalState | undefined {
   return JSON.parse(readFileSync(file, 'utf8')) as TemporalState;
 }
 
-export async function startTemporal(name: string, namespace = 'default'): Promise<TemporalState> {
+export interface TemporalStartOptions {
+  /** Stop a running server and delete its SQLite history first (the demo's clean start). */
+  fresh?: boolean;
+}
+
+export async function startTemporal(
+  name: string,
+  namespace = 'default',
+  options: TemporalStartOptions = {},
+): Promise<TemporalState> {
+  if (options.fresh) {
+    await stopTemporal(name);
+    for (const suffix of ['', '-wal', '-shm', '-journal']) {
+      rmSync(join(dir(name), `temporal.sqlite${suffix}`), { force: true });
+    }
+  }
   const running = readTemporalState(name);
   if (running) return running;
   const temporal = components.temporalCli();

@@ -39,6 +39,14 @@ const scaleDownFields = z.object({
     .describe(
       'A node is underutilised only while its average memory usage is below this percentage.',
     ),
+  utilizationSource: z
+    .enum(['requests', 'usage'])
+    .default('requests')
+    .describe(
+      'What utilisation samples measure: `requests` (pod requests / allocatable, Cluster ' +
+        "Autoscaler's meaning, always available) or `usage` (measured usage from the " +
+        'metrics.k8s.io API; falls back to requests for a node the API has no figures for).',
+    ),
   utilizationThreshold: z
     .number()
     .min(0)
