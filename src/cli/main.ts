@@ -31,7 +31,9 @@ export function parseFlags(args: string[], allowed: readonly string[]): Record<s
       );
     }
     const value = match[2] ?? args[++i];
-    if (value === undefined || value === '') throw new Error(`--${match[1]} needs a value`);
+    // `--reason --by alice` must not take "--by" as the reason (`--reason=--x` still can).
+    if (value === undefined || value === '' || (match[2] === undefined && value.startsWith('--')))
+      throw new Error(`--${match[1]} needs a value`);
     flags[match[1]!] = value;
   }
   return flags;

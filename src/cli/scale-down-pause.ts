@@ -1,6 +1,6 @@
 // `pause-scale-down` / `resume-scale-down` / `scale-down-status`: operator control over
 // scale-down through the durable pause-control workflows (per NodeGroup or cluster-wide).
-import type { Client } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { PauseScope } from '../activities/scale-down/control-types';
 import type { PauseState } from '../activities/scale-down/types';
 import type { Config } from '../config';
@@ -50,14 +50,34 @@ async function withClient<T>(
   }
 }
 
+/**
+ * Runs an update; when the workflow refuses it (its validator), the refusal's own message, not the
+ * SDK's generic "Workflow Update failed", is what the operator sees.
+ */
+async function refusalExplained<T>(update: Promise<T>): Promise<T> {
+  try {
+    return await update;
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError && err.cause) {
+      throw new Error(err.cause.message, { cause: err });
+    }
+    throw err;
+  }
+}
+
 /** The control workflow for `scope`, started if it does not run yet. */
 async function controlHandle(client: Client, config: Readonly<Config>, scope: PauseScope) {
-  return client.workflow.start(scaleDownControl, {
-    workflowId: controlWorkflowId(scope),
+  const workflowId = controlWorkflowId(scope);
+  await client.workflow.start(scaleDownControl, {
+    workflowId,
     taskQueue: config.temporal.taskQueue,
     args: [scope],
     workflowIdConflictPolicy: 'USE_EXISTING',
   });
+  // Not the handle `start` returns: with USE_EXISTING it takes the running run for the first of
+  // its chain, and once the workflow has continued as new the server refuses updates sent with
+  // that first-run id (WorkflowNotFoundError). By id alone, the latest run is addressed.
+  return client.workflow.getHandle<typeof scaleDownControl>(workflowId);
 }
 
 export function pauseScaleDown(
@@ -69,9 +89,11 @@ export function pauseScaleDown(
   const expiresAt = expiryFrom(request.for, Date.now());
   return withClient(config, async (client) => {
     const handle = await controlHandle(client, config, scope);
-    return handle.executeUpdate(pauseScaleDownUpdate, {
-      args: [{ reason: request.reason, by: request.by, expiresAt }],
-    });
+    return refusalExplained(
+      handle.executeUpdate(pauseScaleDownUpdate, {
+        args: [{ reason: request.reason, by: request.by, expiresAt }],
+      }),
+    );
   });
 }
 
@@ -83,7 +105,7 @@ export function resumeScaleDown(
   const scope = scopeOf(target);
   return withClient(config, async (client) => {
     const handle = await controlHandle(client, config, scope);
-    return handle.executeUpdate(resumeScaleDownUpdate, { args: [{ by }] });
+    return refusalExplained(handle.executeUpdate(resumeScaleDownUpdate, { args: [{ by }] }));
   });
 }
 

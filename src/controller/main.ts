@@ -1,13 +1,7 @@
 // The controller process: `node dist/controller/main.js [flags]`. Watches VPSieNodes, Nodes and
 // deletions, starts workflows (watch -> decide -> start workflow), serves /metrics and probes.
 import { Registry } from 'prom-client';
-import {
-  ConfigError,
-  configOrigins,
-  loadConfig,
-  renderHelp,
-  wantsHelp,
-} from '../config';
+import { ConfigError, configOrigins, loadConfig, renderHelp, wantsHelp } from '../config';
 import { createKubeClients } from '../kube/clients';
 import { createLogger } from '../logging/logger';
 import { startMetricsServer } from '../metrics/http';
@@ -16,6 +10,8 @@ import { connectClient } from '../temporal/connection';
 import { startHealthServer } from './health';
 import { ProvisioningController } from './provisioning-controller';
 import { RemovalController } from './removal-controller';
+import { ScaleDownController } from './scale-down-controller';
+import { scaleDownSettings } from '../disruption/scale-down-settings';
 
 export async function runController(
   argv: string[],
@@ -50,12 +46,24 @@ export async function runController(
     ...common,
     logger: logger.child({ component: 'removal-controller' }),
   });
-  await Promise.all([provisioning.start(), removal.start()]);
+  // features.scaleDownEnabled off: no removals for low utilisation, so nothing to sample either.
+  // Explicit deletions (removal controller) still drain and delete the VM.
+  const scaleDown = config.features.scaleDownEnabled
+    ? new ScaleDownController({
+        ...common,
+        ...scaleDownSettings(config),
+        logger: logger.child({ component: 'scale-down-controller' }),
+        metrics,
+        namespace: config.controller.watchNamespace,
+      })
+    : undefined;
+  if (!scaleDown) logger.info('scale-down of underutilised nodes is disabled');
+  await Promise.all([provisioning.start(), removal.start(), scaleDown?.start()]);
   health.setReady(true);
   logger.info('controller started', { metrics: metricsServer.url, health: health.url });
   return async () => {
     health.setReady(false);
-    await Promise.all([provisioning.stop(), removal.stop()]);
+    await Promise.all([provisioning.stop(), removal.stop(), scaleDown?.stop()]);
     await connection.close();
     await metricsServer.close();
     await health.close();

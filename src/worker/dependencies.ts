@@ -10,6 +10,7 @@ import { VpsieClient } from '../vpsie';
 import type { WorkflowClient } from '@temporalio/client';
 import { createProvisioningActivities, type ProvisioningDeps } from '../activities/provisioning';
 import { createScaleDownActivities, type ScaleDownDeps } from '../activities/scale-down';
+import { scaleDownSettings } from '../disruption/scale-down-settings';
 import type { AutoscalerActivities } from './worker';
 
 export async function buildActivities(
@@ -51,6 +52,7 @@ export async function buildActivities(
       maxSeconds: config.scaling.nodeGroupBackoffMaxSeconds,
     },
   };
+  const settings = scaleDownSettings(config);
   const scaleDown: ScaleDownDeps = {
     kube,
     vpsie,
@@ -60,10 +62,8 @@ export async function buildActivities(
     pollIntervalMs: 2_000,
     evictionRetryMs: 5_000,
     pauseCheckIntervalMs: 5_000,
-    delays: {
-      afterAddMs: config.scaling.scaleDownDelayAfterAddSeconds * 1000,
-      afterFailureMs: config.scaling.scaleDownDelayAfterFailureSeconds * 1000,
-    },
+    policyDefaults: settings.defaults,
+    clusterHealth: settings.clusterHealth,
   };
   return {
     ...createProvisioningActivities(provisioning),

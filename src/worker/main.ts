@@ -2,13 +2,7 @@
 // serves /metrics (ours plus the Temporal SDK's own worker metrics) and shuts down gracefully.
 import { Runtime } from '@temporalio/worker';
 import { Registry } from 'prom-client';
-import {
-  ConfigError,
-  configOrigins,
-  loadConfig,
-  renderHelp,
-  wantsHelp,
-} from '../config';
+import { ConfigError, configOrigins, loadConfig, renderHelp, wantsHelp } from '../config';
 import { createLogger, type Logger } from '../logging/logger';
 import { startMetricsServer } from '../metrics/http';
 import { proxyMetricsText } from '../metrics/fetch-metrics-text';

@@ -37,7 +37,8 @@ export function controlWorkflowId(scope: PauseScope): string {
 
 const { publishPauseState } = proxyActivities<ControlActivities>({
   startToCloseTimeout: '1 minute',
-  retry: { maximumAttempts: 10, initialInterval: '1 second', maximumInterval: '30 seconds' },
+  // Unlimited: a failed control workflow would lose the pause; the mirror just lags meanwhile.
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
 // Keep history short: a workflow that lives for months carries its state into a new run.
@@ -100,9 +101,11 @@ export async function scaleDownControl(
   setHandler(pauseStateQuery, () => state);
 
   for (;;) {
-    if (!published) {
-      await publishPauseState(scope, state);
+    // Marked before the await: a change made while the activity runs clears it again and is
+    // published next, instead of being lost behind `published = true`.
+    while (!published) {
       published = true;
+      await publishPauseState(scope, state);
     }
     if (changes >= MAX_CHANGES_PER_RUN || workflowInfo().continueAsNewSuggested) {
       return continueAsNew<typeof scaleDownControl>(scope, state);

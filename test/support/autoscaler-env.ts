@@ -76,7 +76,13 @@ export function activitiesOf(
     workflows,
     evictionRetryMs: 500,
     pauseCheckIntervalMs: 300,
-    delays: { afterAddMs: 0, afterFailureMs: 0 },
+    policyDefaults: {
+      utilizationThreshold: 0.5,
+      unneededSeconds: 600,
+      delayAfterAddMs: 0,
+      delayAfterFailureMs: 0,
+    },
+    clusterHealth: {},
     ...overrides,
   };
   return { ...createProvisioningActivities(env.deps), ...createScaleDownActivities(scaleDown) };

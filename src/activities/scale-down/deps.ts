@@ -1,6 +1,8 @@
 // What the scale-down activities need from the outside world, injected by the worker (and by
 // tests), so each activity stays a thin adapter over these clients.
 import type { WorkflowClient } from '@temporalio/client';
+import type { ClusterHealthPolicy } from '../../disruption/safety/input';
+import type { ScaleDownDefaults } from '../../disruption/scale-down-policy';
 import type { KubeClients } from '../../kube/clients';
 import type { Logger } from '../../logging/logger';
 import type { Metrics } from '../../metrics/recorders';
@@ -23,6 +25,7 @@ export interface ScaleDownDeps extends DrainDeps {
   workflows: WorkflowClient;
   /** How often waitWhilePaused looks again. */
   pauseCheckIntervalMs: number;
-  /** Cluster Autoscaler's scale-down delays, from config.scaling. */
-  delays: { afterAddMs: number; afterFailureMs: number };
+  /** Cluster-wide values for what a NodeGroup's scaleDownPolicy does not set (config.scaling). */
+  policyDefaults: ScaleDownDefaults;
+  clusterHealth: ClusterHealthPolicy;
 }

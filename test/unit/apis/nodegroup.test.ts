@@ -41,6 +41,7 @@ test('a minimal spec gets every policy default', () => {
       stabilizationWindowSeconds: 600,
       cpuThreshold: 50,
       memoryThreshold: 50,
+      utilizationSource: 'requests',
       utilizationThreshold: 0.5,
       unneededTimeSeconds: 600,
       cooldownSeconds: 600,
