@@ -55,6 +55,7 @@ export async function runController(
         logger: logger.child({ component: 'scale-down-controller' }),
         metrics,
         namespace: config.controller.watchNamespace,
+        metricsServerUtilization: config.features.metricsServerUtilization,
       })
     : undefined;
   if (!scaleDown) logger.info('scale-down of underutilised nodes is disabled');

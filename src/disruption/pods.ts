@@ -3,11 +3,8 @@
 // --ignore-daemonsets` and Cluster Autoscaler); finished pods hold nothing worth keeping.
 import type { V1OwnerReference, V1Pod } from '@kubernetes/client-node';
 import { annotationIsTrue, annotationOf } from './metadata';
-import {
-  CA_DAEMONSET_POD_ANNOTATION,
-  MIRROR_POD_ANNOTATION,
-  SAFE_TO_EVICT_ANNOTATION,
-} from './well-known';
+import { isDaemonSetPod, isMirrorPod, isTerminal } from '../state/utilization/pod-kinds';
+import { SAFE_TO_EVICT_ANNOTATION } from './well-known';
 
 /** `namespace/name`, the way pods are named in messages and results. */
 export function podKey(pod: V1Pod): string {
@@ -18,25 +15,12 @@ export function namespaceOf(pod: V1Pod): string {
   return pod.metadata?.namespace ?? 'default';
 }
 
-export function isMirrorPod(pod: V1Pod): boolean {
-  return annotationOf(pod, MIRROR_POD_ANNOTATION) !== undefined;
-}
-
 export function controllerOf(pod: V1Pod): V1OwnerReference | undefined {
   return pod.metadata?.ownerReferences?.find((owner) => owner.controller === true);
 }
 
-export function isDaemonSetPod(pod: V1Pod): boolean {
-  return (
-    controllerOf(pod)?.kind === 'DaemonSet' || annotationIsTrue(pod, CA_DAEMONSET_POD_ANNOTATION)
-  );
-}
-
-/** Succeeded or Failed: the pod will never run again, so it neither moves nor blocks. */
-export function isTerminal(pod: V1Pod): boolean {
-  const phase = pod.status?.phase;
-  return phase === 'Succeeded' || phase === 'Failed';
-}
+// One classification of pods for utilisation and for draining, so the same pods count the same.
+export { isDaemonSetPod, isMirrorPod, isTerminal } from '../state/utilization/pod-kinds';
 
 /** Running or about to: not finished and not already being deleted. */
 export function isActive(pod: V1Pod): boolean {

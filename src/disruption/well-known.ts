@@ -3,8 +3,8 @@
 // manifests mean the same under our autoscaler.
 import { ANNOTATIONS } from '../apis/v1alpha1/labels';
 
-/** Set by the kubelet on the API mirror of a static pod: the pod cannot be evicted or moved. */
-export const MIRROR_POD_ANNOTATION = 'kubernetes.io/config.mirror';
+// The mirror-pod and DaemonSet-pod annotations live with the pod classification, in
+// src/state/utilization/pod-kinds.ts.
 
 /** Cluster Autoscaler: `"true"` lets a pod go despite soft blockers, `"false"` pins its node. */
 export const SAFE_TO_EVICT_ANNOTATION = 'cluster-autoscaler.kubernetes.io/safe-to-evict';
@@ -14,8 +14,6 @@ export const SAFE_TO_EVICT_LOCAL_VOLUMES_ANNOTATION =
 /** Cluster Autoscaler: `"true"` on a Node keeps it from being scaled down. */
 export const CA_SCALE_DOWN_DISABLED_ANNOTATION =
   'cluster-autoscaler.kubernetes.io/scale-down-disabled';
-/** Cluster Autoscaler: `"true"` makes a pod without a DaemonSet owner count as a DaemonSet pod. */
-export const CA_DAEMONSET_POD_ANNOTATION = 'cluster-autoscaler.kubernetes.io/daemonset-pod';
 
 /** Karpenter: `"true"` on a pod or node blocks voluntary disruption of that node. */
 export const DO_NOT_DISRUPT_ANNOTATION = 'karpenter.sh/do-not-disrupt';

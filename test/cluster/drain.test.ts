@@ -16,6 +16,7 @@ import { createKubeClients, type KubeClients } from '../../src/kube/clients';
 import { silentLogger } from '../../src/logging/logger';
 import { createMetrics } from '../../src/metrics/recorders';
 import {
+  createReadyNode,
   createTestNamespace,
   eventually,
   fakeNode,
@@ -68,22 +69,15 @@ function inActivity() {
   return { env, run, heartbeats };
 }
 
-async function createReadyNode(
+async function createPoolNode(
   pool: string,
   spec: Pick<k8s.V1NodeSpec, 'taints' | 'unschedulable'> = {},
 ): Promise<string> {
   const name = `drain-node-${suffix()}`;
   const body = fakeNode(name, { cpu: '8', memory: '16Gi' }, { pool });
   body.spec = spec;
-  await core.createNode({ body });
   createdNodes.push(name);
-  await eventually(`node ${name} Ready`, async () => {
-    const node = await core.readNode({ name });
-    return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
-      ? true
-      : undefined;
-  });
-  return name;
+  return createReadyNode(kc, body);
 }
 
 function podTemplate(app: string, pool: string, grace?: number): k8s.V1PodTemplateSpec {
@@ -148,7 +142,7 @@ test(
   async () => {
     const namespace = await createTestNamespace(kc, 'drain-ok');
     const pool = `ok-${suffix()}`;
-    const nodeName = await createReadyNode(pool);
+    const nodeName = await createPoolNode(pool);
     await apps.createNamespacedDaemonSet({
       namespace,
       body: {
@@ -241,7 +235,7 @@ test(
   async () => {
     const namespace = await createTestNamespace(kc, 'drain-pdb');
     const pool = `pdb-${suffix()}`;
-    const nodeName = await createReadyNode(pool);
+    const nodeName = await createPoolNode(pool);
     await createDeployment(namespace, 'db', pool, 2);
     const dbPods = await runningPodsOf(namespace, 'db', 2, nodeName);
     await createBlockingPdb(namespace, 'db', 2);
@@ -317,7 +311,7 @@ test(
   async () => {
     const namespace = await createTestNamespace(kc, 'drain-grace');
     const pool = `grace-${suffix()}`;
-    const nodeName = await createReadyNode(pool);
+    const nodeName = await createPoolNode(pool);
     await core.createNamespacedPod({
       namespace,
       body: {
@@ -363,7 +357,7 @@ test(
   "uncordon keeps an operator's cordon and other taints; a missing node is a no-op",
   async () => {
     const dedicated = { key: 'dedicated', value: 'db', effect: 'NoSchedule' };
-    const nodeName = await createReadyNode(`op-${suffix()}`, {
+    const nodeName = await createPoolNode(`op-${suffix()}`, {
       unschedulable: true,
       taints: [dedicated],
     });
@@ -397,7 +391,7 @@ test(
   async () => {
     const namespace = await createTestNamespace(kc, 'drain-cancel');
     const pool = `cancel-${suffix()}`;
-    const nodeName = await createReadyNode(pool);
+    const nodeName = await createPoolNode(pool);
     await createDeployment(namespace, 'db', pool, 1);
     await runningPodsOf(namespace, 'db', 1, nodeName);
     await createBlockingPdb(namespace, 'db', 1);
@@ -476,7 +470,7 @@ test(
   async () => {
     const namespace = await createTestNamespace(kc, 'drain-rbac');
     const pool = `rbac-${suffix()}`;
-    const nodeName = await createReadyNode(pool);
+    const nodeName = await createPoolNode(pool);
     await createDeployment(namespace, 'web', pool, 1);
     const [web] = await runningPodsOf(namespace, 'web', 1, nodeName);
     const role = `drain-no-evict-${suffix()}`;

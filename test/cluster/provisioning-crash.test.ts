@@ -3,16 +3,15 @@
 // /metrics serves our families and the Temporal SDK's own.
 import { randomBytes } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DEFAULT_SIMULATOR_TOKEN } from '../../src/simulator';
-import { SIM_SSH_KEYS } from '../../src/simulator/catalogue';
 import { provisionNode, provisionWorkflowId } from '../../src/workflows/provision-node';
-import { createTestNamespace, eventually, kubeConfig, testCluster } from '../support/cluster';
+import { createTestNamespace, eventually, kubeConfig } from '../support/cluster';
 import { installCrds } from '../support/crds';
 import {
   createNodeGroup,
   createVpsieNode,
   readStatus,
   startAutoscalerEnv,
+  workerProcessEnv,
   type AutoscalerEnv,
 } from '../support/autoscaler-env';
 import { createTemporalEnv } from '../support/temporal';
@@ -39,14 +38,7 @@ afterAll(async () => {
 test('a worker killed mid-provisioning is replaced and the node is provisioned exactly once', async () => {
   const namespace = await createTestNamespace(kc, 'crash');
   const taskQueue = `crash-${randomBytes(3).toString('hex')}`;
-  const workerEnv = {
-    VPSIE_AUTOSCALER_TEMPORAL_ADDRESS: temporal.address,
-    VPSIE_AUTOSCALER_TEMPORAL_TASK_QUEUE: taskQueue,
-    VPSIE_AUTOSCALER_CONTROLLER_KUBECONFIG: testCluster().kubeconfig,
-    VPSIE_AUTOSCALER_VPSIE_BASE_URL: env.sim.url,
-    VPSIE_AUTOSCALER_VPSIE_TOKEN: DEFAULT_SIMULATOR_TOKEN,
-    VPSIE_AUTOSCALER_DEFAULT_SSH_KEY_IDS: SIM_SSH_KEYS.ops,
-  };
+  const workerEnv = workerProcessEnv(temporal, env, taskQueue);
   const group = `crash-${randomBytes(3).toString('hex')}`;
   await createNodeGroup(kc, namespace, group);
   const name = `${group}-a`;

@@ -4,10 +4,8 @@
 import * as k8s from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { FINALIZERS, LABELS } from '../../src/apis/v1alpha1';
 import { SearchAttributes } from '../../src/temporal/search-attributes';
-import { createAutoscalerWorker } from '../../src/worker/worker';
 import {
   provisionNode,
   provisionWorkflowId,
@@ -18,13 +16,13 @@ import { createTestNamespace, eventually, kubeConfig } from '../support/cluster'
 import { installCrds } from '../support/crds';
 import { saveHistory } from '../support/histories';
 import {
-  activitiesOf,
   createNodeGroup,
   createVpsieNode,
   opensshEd25519,
   readSpec,
   readStatus,
   startAutoscalerEnv,
+  startTestWorker,
   type AutoscalerEnv,
 } from '../support/autoscaler-env';
 import { createTemporalEnv } from '../support/temporal';
@@ -34,8 +32,7 @@ const core = kc.makeApiClient(k8s.CoreV1Api);
 const taskQueue = `provisioning-${randomBytes(3).toString('hex')}`;
 let temporal: TestWorkflowEnvironment;
 let env: AutoscalerEnv;
-let worker: Worker;
-let running: Promise<void>;
+let worker: Awaited<ReturnType<typeof startTestWorker>>;
 let namespace: string;
 
 beforeAll(async () => {
@@ -43,18 +40,11 @@ beforeAll(async () => {
   namespace = await createTestNamespace(kc, 'provision');
   temporal = await createTemporalEnv();
   env = await startAutoscalerEnv();
-  worker = await createAutoscalerWorker({
-    connection: temporal.nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    activities: activitiesOf(env, temporal.client.workflow),
-  });
-  running = worker.run();
+  worker = await startTestWorker(temporal, env, taskQueue);
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
+  await worker?.stop();
   await env?.sim.close();
   await temporal?.teardown();
 });

@@ -1,6 +1,8 @@
 // The underutilised-node trigger on real components: the control plane with kwok nodes and
 // pods, and a Temporal dev server. The controller samples requests / allocatable, keeps the
-// history, and starts `scale-down/<ns>/<node>` workflows. No worker polls the task queues, so a
+// history, and starts `scale-down/<ns>/<node>` workflows. The control plane serves no
+// metrics.k8s.io (no metrics-server), so a `usage` NodeGroup is sampled by its fallback,
+// requests. No worker polls the task queues, so a
 // started workflow stays Running: exactly the "removal in flight" the controller must count.
 import * as k8s from '@kubernetes/client-node';
 import { WorkflowNotFoundError } from '@temporalio/client';
@@ -14,11 +16,17 @@ import {
   ScaleDownController,
   type ScaleDownPass,
 } from '../../src/controller/scale-down-controller';
-import { silentLogger } from '../../src/logging/logger';
+import { silentLogger, type LogFields, type Logger } from '../../src/logging/logger';
 import { createMetrics } from '../../src/metrics/recorders';
 import { SearchAttributes } from '../../src/temporal/search-attributes';
 import { scaleDownWorkflowId } from '../../src/workflows/scale-down-node';
-import { createTestNamespace, eventually, fakeNode, kubeConfig } from '../support/cluster';
+import {
+  createReadyNode,
+  createTestNamespace,
+  eventually,
+  fakeNode,
+  kubeConfig,
+} from '../support/cluster';
 import { createNodeGroup } from '../support/autoscaler-env';
 import { installCrds } from '../support/crds';
 import { createTemporalEnv } from '../support/temporal';
@@ -45,13 +53,17 @@ afterAll(async () => {
   await temporal?.teardown();
 });
 
-function startController(taskQueue: string) {
+function startController(
+  taskQueue: string,
+  extra: { metricsServerUtilization?: boolean; logger?: Logger } = {},
+) {
   const registry = new Registry();
   const controller = new ScaleDownController({
     kubeConfig: kc,
     workflows: temporal.client.workflow,
     taskQueue,
-    logger: silentLogger,
+    logger: extra.logger ?? silentLogger,
+    metricsServerUtilization: extra.metricsServerUtilization,
     metrics: createMetrics(registry, { processMetrics: false }),
     namespace,
     sampleIntervalSeconds: 1,
@@ -70,8 +82,10 @@ function startController(taskQueue: string) {
 
 /** A Ready kwok node labelled as a member of the group. */
 async function createMember(group: string, name: string): Promise<string> {
-  await core.createNode({
-    body: fakeNode(
+  createdNodes.push(name);
+  return createReadyNode(
+    kc,
+    fakeNode(
       name,
       { cpu: '4', memory: '8Gi' },
       {
@@ -81,15 +95,7 @@ async function createMember(group: string, name: string): Promise<string> {
         [LABELS.vpsieNode]: name,
       },
     ),
-  });
-  createdNodes.push(name);
-  await eventually(`node ${name} Ready`, async () => {
-    const node = await core.readNode({ name });
-    return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
-      ? true
-      : undefined;
-  });
-  return name;
+  );
 }
 
 /** A pod bound to `nodeName` requesting `cpu` (the scheduler is bypassed on purpose). */
@@ -197,6 +203,8 @@ test('only the underutilised node gets an underutilized scale-down workflow, and
   const later = await passes(controller, 4);
   expect(later.flatMap((p) => p.started)).toEqual([]);
   expect(later.every((p) => p.startErrors === 0)).toBe(true);
+  // Only requests groups in scope: the metrics API is not even asked.
+  expect(later.map((p) => p.nodeMetrics)).toEqual(later.map(() => 'not-needed'));
   expect(await describeRemoval(busy)).toBeUndefined();
   expect(await runsOf(empty)).toEqual([first.runId]);
 
@@ -289,4 +297,83 @@ test('a restarted controller counts the removals already running', async () => {
   );
   expect(held.message).toMatch(/1 of at most 1 concurrent/);
   expect(await describeRemoval(other)).toBeUndefined();
+});
+
+// Last in the file: the usage group it creates stays in the shared namespace, and earlier tests
+// assert that requests-only scopes never ask the metrics API.
+test('a usage group without metrics.k8s.io is sampled by requests, and its idle node still goes', async () => {
+  const taskQueue = `scale-down-ctl-${suffix()}`;
+  const group = await createGroup('usage', {
+    minNodes: 0,
+    scaleDownPolicy: {
+      unneededTimeSeconds: UNNEEDED_SECONDS,
+      maxConcurrentScaleDowns: 2,
+      utilizationSource: 'usage',
+    },
+  });
+  const idle = await createMember(group, `${group}-idle`);
+  const busy = await createMember(group, `${group}-busy`);
+  await bindPod(busy, '3');
+
+  const logged: Array<{ level: string; msg: string; fields?: LogFields }> = [];
+  const recording = (level: string) => (msg: string, fields?: LogFields) => {
+    logged.push({ level, msg, fields });
+  };
+  const logger: Logger = {
+    debug: () => undefined,
+    info: recording('info'),
+    warn: recording('warn'),
+    error: recording('error'),
+    child: () => logger,
+  };
+  const { controller } = startController(taskQueue, { metricsServerUtilization: true, logger });
+  const done: ScaleDownPass[] = [];
+  const started = await eventually(
+    `a scale-down workflow for ${idle}`,
+    async () => {
+      const pass = await controller.runOnce();
+      done.push(pass);
+      return pass.started.find((s) => s.nodeName === idle);
+    },
+    30_000,
+  );
+  expect(started).toEqual({
+    trigger: 'underutilized',
+    namespace,
+    nodeGroup: group,
+    nodeName: idle,
+    vpsieNode: idle,
+  });
+  expect((await describeRemoval(idle))?.status.name).toBe('RUNNING');
+  // Every pass asked the API, got nothing, and still sampled both nodes (by requests).
+  expect(done.length).toBeGreaterThan(1);
+  for (const pass of done) {
+    expect(pass).toMatchObject({ nodeMetrics: 'unavailable', sampledByUsage: 0 });
+    expect(pass.sampled).toBeGreaterThanOrEqual(2);
+  }
+  // 3 of 4 CPUs requested keeps the busy node: requests are what it was judged by.
+  expect(await describeRemoval(busy)).toBeUndefined();
+  // The absent API was logged once, not once per pass, and never as an error.
+  expect(logged.filter((l) => /node metrics/.test(l.msg))).toEqual([
+    expect.objectContaining({ level: 'info', msg: expect.stringMatching(/not served/) }),
+  ]);
+  expect(logged.filter((l) => l.level === 'error')).toEqual([]);
+
+  // With features.metricsServerUtilization off the API is not asked at all, and the controller
+  // says once why the usage group is sampled by requests.
+  logged.length = 0;
+  const off = startController(taskQueue, { logger }).controller;
+  const offPasses = [await off.runOnce(), await off.runOnce()];
+  expect(offPasses.map((p) => [p.nodeMetrics, p.sampledByUsage])).toEqual([
+    ['disabled', 0],
+    ['disabled', 0],
+  ]);
+  expect(offPasses.every((p) => p.sampled >= 2)).toBe(true);
+  expect(logged).toEqual([
+    expect.objectContaining({
+      level: 'info',
+      msg: expect.stringMatching(/features\.metricsServerUtilization is off/),
+      fields: { nodeGroups: [`${namespace}/${group}`] },
+    }),
+  ]);
 });

@@ -5,14 +5,10 @@
 // relaxes it, so "during the drain" is a state, not a race.
 import * as k8s from '@kubernetes/client-node';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
 import type { DrainHeartbeat } from '../../src/activities/scale-down';
 import type { PauseScope } from '../../src/activities/scale-down/control-types';
 import { isNotFound } from '../../src/kube/clients';
-import { DEFAULT_SIMULATOR_TOKEN } from '../../src/simulator';
-import { SIM_SSH_KEYS } from '../../src/simulator/catalogue';
-import { createAutoscalerWorker } from '../../src/worker/worker';
 import {
   controlWorkflowId,
   pauseScaleDownUpdate,
@@ -22,12 +18,13 @@ import {
 } from '../../src/workflows/scale-down-control';
 import { scaleDownStatusQuery } from '../../src/workflows/scale-down-node';
 import {
-  activitiesOf,
   readStatus,
   startAutoscalerEnv,
+  startTestWorker,
+  workerProcessEnv,
   type AutoscalerEnv,
 } from '../support/autoscaler-env';
-import { createTestNamespace, eventually, kubeConfig, testCluster } from '../support/cluster';
+import { createTestNamespace, eventually, kubeConfig } from '../support/cluster';
 import { installCrds } from '../support/crds';
 import { saveHistory } from '../support/histories';
 import {
@@ -53,19 +50,13 @@ const provisioningQueue = unique('provision');
 let temporal: TestWorkflowEnvironment;
 let env: AutoscalerEnv;
 let namespace: string;
-const inProcess: Array<{ worker: Worker; running: Promise<void> }> = [];
+const inProcess: Array<Awaited<ReturnType<typeof startTestWorker>>> = [];
 const processes: WorkerProcess[] = [];
 
 async function startInProcessWorker(taskQueue: string) {
-  const worker = await createAutoscalerWorker({
-    connection: temporal.nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    activities: activitiesOf(env, temporal.client.workflow),
-  });
-  const entry = { worker, running: worker.run() };
-  inProcess.push(entry);
-  return entry;
+  const worker = await startTestWorker(temporal, env, taskQueue);
+  inProcess.push(worker);
+  return worker;
 }
 
 beforeAll(async () => {
@@ -77,10 +68,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const { worker, running } of inProcess) {
-    if (worker.getState() === 'RUNNING') worker.shutdown();
-    await running;
-  }
+  for (const worker of inProcess) await worker.stop();
   for (const p of processes) await p.kill();
   await env?.sim.close();
   await temporal?.teardown();
@@ -192,8 +180,7 @@ test('a pause during a drain holds the node before VM deletion, across a worker 
   });
 
   // Restart the worker: the pause lives in the control workflow's history, not in the worker.
-  current.worker.shutdown();
-  await current.running;
+  await current.stop();
   current = await startInProcessWorker(taskQueue);
   await new Promise((r) => setTimeout(r, 3_000));
   expect(await handle.query(scaleDownStatusQuery)).toMatchObject({
@@ -219,14 +206,7 @@ test('a pause during a drain holds the node before VM deletion, across a worker 
 
 test('a worker killed mid-drain is replaced and the node is removed exactly once', async () => {
   const taskQueue = unique('killed');
-  const workerEnv = {
-    VPSIE_AUTOSCALER_TEMPORAL_ADDRESS: temporal.address,
-    VPSIE_AUTOSCALER_TEMPORAL_TASK_QUEUE: taskQueue,
-    VPSIE_AUTOSCALER_CONTROLLER_KUBECONFIG: testCluster().kubeconfig,
-    VPSIE_AUTOSCALER_VPSIE_BASE_URL: env.sim.url,
-    VPSIE_AUTOSCALER_VPSIE_TOKEN: DEFAULT_SIMULATOR_TOKEN,
-    VPSIE_AUTOSCALER_DEFAULT_SSH_KEY_IDS: SIM_SSH_KEYS.ops,
-  };
+  const workerEnv = workerProcessEnv(temporal, env, taskQueue);
   const { group, leaving, relax } = await groupWithGuardedNode();
   const vmId = env.sim.state.vmsByHostname(leaving)[0]!.identifier;
 

@@ -5,19 +5,17 @@
 // the same path through our finalizer. Metrics are read from the worker's /metrics endpoint.
 import * as k8s from '@kubernetes/client-node';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
 import { FINALIZERS } from '../../src/apis/v1alpha1';
 import { RemovalController } from '../../src/controller/removal-controller';
 import { isNotFound } from '../../src/kube/clients';
 import { silentLogger } from '../../src/logging/logger';
 import { startMetricsServer, type MetricsServer } from '../../src/metrics/http';
-import { createAutoscalerWorker } from '../../src/worker/worker';
 import { scaleDownStatusQuery, scaleDownWorkflowId } from '../../src/workflows/scale-down-node';
 import {
-  activitiesOf,
   customObjects,
   startAutoscalerEnv,
+  startTestWorker,
   type AutoscalerEnv,
 } from '../support/autoscaler-env';
 import { createTestNamespace, eventually, kubeConfig } from '../support/cluster';
@@ -42,8 +40,7 @@ const core = kc.makeApiClient(k8s.CoreV1Api);
 const taskQueue = `scale-down-${randomBytes(3).toString('hex')}`;
 let temporal: TestWorkflowEnvironment;
 let env: AutoscalerEnv;
-let worker: Worker;
-let running: Promise<void>;
+let worker: Awaited<ReturnType<typeof startTestWorker>>;
 let metricsServer: MetricsServer;
 let namespace: string;
 
@@ -52,13 +49,7 @@ beforeAll(async () => {
   namespace = await createTestNamespace(kc, 'scaledown');
   temporal = await createTemporalEnv();
   env = await startAutoscalerEnv();
-  worker = await createAutoscalerWorker({
-    connection: temporal.nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    activities: activitiesOf(env, temporal.client.workflow),
-  });
-  running = worker.run();
+  worker = await startTestWorker(temporal, env, taskQueue);
   metricsServer = await startMetricsServer({
     registry: env.registry,
     bindAddress: '127.0.0.1:0',
@@ -66,8 +57,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
+  await worker?.stop();
   await metricsServer?.close();
   await env?.sim.close();
   await temporal?.teardown();

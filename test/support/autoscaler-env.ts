@@ -3,6 +3,8 @@
 // exactly as the worker wires them (only timings shortened).
 import * as k8s from '@kubernetes/client-node';
 import type { WorkflowClient } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
 import { generateKeyPairSync } from 'node:crypto';
 import { Registry } from 'prom-client';
 import {
@@ -11,7 +13,7 @@ import {
 } from '../../src/activities/provisioning';
 import { createScaleDownActivities, type ScaleDownDeps } from '../../src/activities/scale-down';
 import { API_VERSION, GROUP, VERSION } from '../../src/apis/v1alpha1';
-import type { AutoscalerActivities } from '../../src/worker/worker';
+import { createAutoscalerWorker, type AutoscalerActivities } from '../../src/worker/worker';
 import { createKubeClients } from '../../src/kube/clients';
 import { clusterJoinInfo } from '../../src/kube/cluster-info';
 import { silentLogger } from '../../src/logging/logger';
@@ -183,4 +185,42 @@ export async function readSpec(
   name: string,
 ) {
   return (await readObject(kc, namespace, plural, name)).spec ?? {};
+}
+
+/** An in-process worker with every activity, polling `taskQueue`; `stop()` shuts it down. */
+export async function startTestWorker(
+  temporal: TestWorkflowEnvironment,
+  env: AutoscalerEnv,
+  taskQueue: string,
+): Promise<{ worker: Worker; stop(): Promise<void> }> {
+  const worker = await createAutoscalerWorker({
+    connection: temporal.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    activities: activitiesOf(env, temporal.client.workflow),
+  });
+  const running = worker.run();
+  return {
+    worker,
+    stop: async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    },
+  };
+}
+
+/** What a worker process (test/support/worker-process.ts) needs to join this environment. */
+export function workerProcessEnv(
+  temporal: TestWorkflowEnvironment,
+  env: AutoscalerEnv,
+  taskQueue: string,
+): Record<string, string> {
+  return {
+    VPSIE_AUTOSCALER_TEMPORAL_ADDRESS: temporal.address,
+    VPSIE_AUTOSCALER_TEMPORAL_TASK_QUEUE: taskQueue,
+    VPSIE_AUTOSCALER_CONTROLLER_KUBECONFIG: testCluster().kubeconfig,
+    VPSIE_AUTOSCALER_VPSIE_BASE_URL: env.sim.url,
+    VPSIE_AUTOSCALER_VPSIE_TOKEN: DEFAULT_SIMULATOR_TOKEN,
+    VPSIE_AUTOSCALER_DEFAULT_SSH_KEY_IDS: SIM_SSH_KEYS.ops,
+  };
 }

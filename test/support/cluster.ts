@@ -72,3 +72,17 @@ export function fakeNode(
     status: { capacity: resources, allocatable: resources },
   };
 }
+
+/** Creates `body` (a fakeNode) and waits until kwok reports it Ready. */
+export async function createReadyNode(kc: k8s.KubeConfig, body: k8s.V1Node): Promise<string> {
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const name = body.metadata!.name!;
+  await core.createNode({ body });
+  await eventually(`node ${name} Ready`, async () => {
+    const node = await core.readNode({ name });
+    return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
+      ? true
+      : undefined;
+  });
+  return name;
+}

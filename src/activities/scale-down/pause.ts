@@ -32,7 +32,15 @@ export function waitWhilePausedActivity(deps: ScaleDownDeps) {
   return async function waitWhilePaused(target: ScaleDownTarget): Promise<void> {
     const ctx = Context.current();
     for (;;) {
-      const pause = await effectivePause(deps, target);
+      // Not knowing whether scale-down is paused (e.g. no worker answers the control workflow's
+      // query during a restart) counts as paused: the next step may be destructive.
+      const pause = await effectivePause(deps, target).catch((err: unknown) => {
+        deps.logger.warn('cannot read the scale-down pause; waiting', {
+          nodeGroup: `${target.namespace}/${target.nodeGroup}`,
+          error: err instanceof Error ? err.message : String(err),
+        });
+        return { paused: true, reason: 'pause state unknown' } as PauseState;
+      });
       ctx.heartbeat({ paused: pause.paused, reason: pause.reason });
       if (!pause.paused) return;
       await ctx.sleep(deps.pauseCheckIntervalMs);

@@ -86,37 +86,40 @@ function withoutFinalizer(
   return finalizers.filter((f) => f !== finalizer);
 }
 
+// Delete first, then release our finalizer: once the object carries a deletionTimestamp no one
+// (e.g. the removal controller re-adding a finalizer it finds missing) can add one back, so the
+// release is the last word and the object goes.
 export function deleteNodeObjectsActivity(deps: ScaleDownDeps) {
   return async function deleteNodeObjects(target: ScaleDownTarget): Promise<void> {
     const { core, custom } = deps.kube;
+    await core.deleteNode({ name: target.nodeName }).catch(ignoreNotFound);
     const node = await core.readNode({ name: target.nodeName }).catch(ignoreNotFound);
-    if (node) {
-      const finalizers = withoutFinalizer(node.metadata?.finalizers, FINALIZERS.node);
-      if (finalizers) {
-        await core
-          .patchNode({ name: target.nodeName, body: { metadata: { finalizers } } }, mergePatch)
-          .catch(ignoreNotFound);
-      }
-      await core.deleteNode({ name: target.nodeName }).catch(ignoreNotFound);
+    const nodeFinalizers = withoutFinalizer(node?.metadata?.finalizers, FINALIZERS.node);
+    if (nodeFinalizers) {
+      await core
+        .patchNode(
+          { name: target.nodeName, body: { metadata: { finalizers: nodeFinalizers } } },
+          mergePatch,
+        )
+        .catch(ignoreNotFound);
     }
-    if (target.vpsieNode) {
-      const ref = {
-        group: GROUP,
-        version: VERSION,
-        namespace: target.namespace,
-        plural: 'vpsienodes',
-        name: target.vpsieNode,
-      };
-      const vpsieNode = await readVpsieNode(custom, target.namespace, target.vpsieNode).catch(
-        ignoreNotFound,
-      );
-      const finalizers = withoutFinalizer(vpsieNode?.metadata.finalizers, FINALIZERS.vpsieNode);
-      if (finalizers) {
-        await custom
-          .patchNamespacedCustomObject({ ...ref, body: { metadata: { finalizers } } }, mergePatch)
-          .catch(ignoreNotFound);
-      }
-      if (vpsieNode) await custom.deleteNamespacedCustomObject(ref).catch(ignoreNotFound);
+    if (!target.vpsieNode) return;
+    const ref = {
+      group: GROUP,
+      version: VERSION,
+      namespace: target.namespace,
+      plural: 'vpsienodes',
+      name: target.vpsieNode,
+    };
+    await custom.deleteNamespacedCustomObject(ref).catch(ignoreNotFound);
+    const vpsieNode = await readVpsieNode(custom, target.namespace, target.vpsieNode).catch(
+      ignoreNotFound,
+    );
+    const finalizers = withoutFinalizer(vpsieNode?.metadata.finalizers, FINALIZERS.vpsieNode);
+    if (finalizers) {
+      await custom
+        .patchNamespacedCustomObject({ ...ref, body: { metadata: { finalizers } } }, mergePatch)
+        .catch(ignoreNotFound);
     }
   };
 }
