@@ -8,6 +8,7 @@ import { startMetricsServer } from '../metrics/http';
 import { createMetrics } from '../metrics/recorders';
 import { connectClient } from '../temporal/connection';
 import { startHealthServer } from './health';
+import { leaderIdentity, startLeaderElection } from './leader-election';
 import { ProvisioningController } from './provisioning-controller';
 import { RemovalController } from './removal-controller';
 import { ScaleDownController } from './scale-down-controller';
@@ -16,6 +17,7 @@ import { scaleDownSettings } from '../disruption/scale-down-settings';
 export async function runController(
   argv: string[],
   env: NodeJS.ProcessEnv,
+  onLeadershipLost: () => void = () => process.exit(1),
 ): Promise<() => Promise<void>> {
   const loaded = loadConfig({ argv, env });
   const { config } = loaded;
@@ -59,12 +61,49 @@ export async function runController(
       })
     : undefined;
   if (!scaleDown) logger.info('scale-down of underutilised nodes is disabled');
-  await Promise.all([provisioning.start(), removal.start(), scaleDown?.start()]);
+  const startAll = () => Promise.all([provisioning.start(), removal.start(), scaleDown?.start()]);
+  const stopAll = () => Promise.all([provisioning.stop(), removal.stop(), scaleDown?.stop()]);
+
+  // Only the leader acts; the other replicas are ready (they serve probes and metrics) and wait.
+  // A leader that loses its Lease stops and exits: a fresh process competes again with clean
+  // informer state rather than restarting controllers in place.
+  let stopping = false;
+  const le = config.leaderElection;
+  const elector = le.enabled
+    ? startLeaderElection({
+        kubeConfig: kube.kubeConfig,
+        namespace: le.leaseNamespace,
+        name: le.leaseName,
+        identity: leaderIdentity(),
+        leaseDurationSeconds: le.leaseDurationSeconds,
+        renewDeadlineSeconds: le.renewDeadlineSeconds,
+        retryPeriodSeconds: le.retryPeriodSeconds,
+        logger: logger.child({ component: 'leader-election' }),
+        onStartedLeading: async () => {
+          logger.info('became leader; starting controllers');
+          await startAll();
+        },
+        onStoppedLeading: async () => {
+          await stopAll();
+          if (!stopping) {
+            logger.error('lost leadership; exiting so that a fresh replica can compete');
+            onLeadershipLost();
+          }
+        },
+      })
+    : undefined;
+  if (!elector) await startAll();
   health.setReady(true);
-  logger.info('controller started', { metrics: metricsServer.url, health: health.url });
+  logger.info('controller started', {
+    metrics: metricsServer.url,
+    health: health.url,
+    leaderElection: le.enabled,
+  });
   return async () => {
+    stopping = true;
     health.setReady(false);
-    await Promise.all([provisioning.stop(), removal.stop(), scaleDown?.stop()]);
+    if (elector) await elector.stop();
+    else await stopAll();
     await connection.close();
     await metricsServer.close();
     await health.close();

@@ -3,8 +3,10 @@
 // A drain that fails or times out uncordons the node. Each step is an activity.
 import {
   defineQuery,
+  isCancellation,
   proxyActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { SafetyCheckCode } from '../disruption/safety/codes';
@@ -28,6 +30,9 @@ export const scaleDownStatusQuery = defineQuery<ScaleDownStatus>('scaleDownStatu
 export function scaleDownWorkflowId(input: { namespace: string; nodeName: string }): string {
   return `scale-down/${input.namespace}/${input.nodeName}`;
 }
+
+/** Back-off between drains of an explicitly deleted node: doubling up to this. */
+const MAX_DRAIN_RETRY_DELAY_MS = 15 * 60_000;
 
 const quick = proxyActivities<ScaleDownActivities>({
   startToCloseTimeout: '2 minutes',
@@ -97,29 +102,43 @@ export async function scaleDownNode(input: ScaleDownInput): Promise<ScaleDownRes
   await runStep(status, 'setVpsieNodePhase', () => quick.setVpsieNodePhase(target, 'Terminating'));
   await runStep(status, 'cordonNode', () => quick.cordonNode(target));
 
-  setPhase('Draining');
-  try {
-    // A drain is not retried as a whole: it retries evictions inside until its own deadline.
-    await runStep(
-      status,
-      'drainNode',
-      () => drains(limits.drainTimeoutSeconds).drainNode(target, limits),
-      {
-        maxAttempts: 3,
-        initialBackoffMs: 5_000,
-        maxBackoffMs: 30_000,
-      },
-    );
-  } catch (err) {
-    const errorType =
-      failureType(err) === ScaleDownFailureTypes.drainTimeout ? 'drain_timeout' : 'drain_error';
-    const message = errorMessage(err);
-    setPhase('DrainFailed');
-    await runStep(status, 'uncordonNode', () => quick.uncordonNode(target));
-    await runStep(status, 'recordScaleDownOutcome', () =>
-      quick.recordScaleDownOutcome(input, { result: 'failed', errorType, message }),
-    );
-    return { result: 'FAILED', nodeName: input.nodeName, errorType, message };
+  // An explicit deletion (kubectl delete node / vpsienode) is never abandoned: after a failed
+  // drain the node stays cordoned, the failure is recorded, and the drain is tried again after a
+  // back-off. The autoscaler's own decision gives up instead and gives the node back.
+  const explicit = input.trigger !== 'underutilized';
+  let retryDelayMs = limits.retryDelaySeconds * 1000;
+  for (;;) {
+    setPhase('Draining');
+    try {
+      // A drain is not retried as a whole: it retries evictions inside until its own deadline.
+      await runStep(
+        status,
+        'drainNode',
+        () => drains(limits.drainTimeoutSeconds).drainNode(target, limits),
+        { maxAttempts: 3, initialBackoffMs: 5_000, maxBackoffMs: 30_000 },
+      );
+      break;
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      const errorType =
+        failureType(err) === ScaleDownFailureTypes.drainTimeout ? 'drain_timeout' : 'drain_error';
+      const message = errorMessage(err);
+      setPhase('DrainFailed');
+      if (!explicit) {
+        await runStep(status, 'uncordonNode', () => quick.uncordonNode(target));
+      }
+      await runStep(status, 'recordScaleDownOutcome', () =>
+        quick.recordScaleDownOutcome(input, { result: 'failed', errorType, message }),
+      );
+      if (!explicit) return { result: 'FAILED', nodeName: input.nodeName, errorType, message };
+      setPhase('DrainBackoff');
+      await sleep(retryDelayMs);
+      retryDelayMs = Math.min(retryDelayMs * 2, MAX_DRAIN_RETRY_DELAY_MS);
+      setPhase('WaitingIfPaused');
+      await runStep(status, 'waitWhilePaused', () => pauses.waitWhilePaused(target));
+      // Cordoning again starts the next drain's deadline.
+      await runStep(status, 'cordonNode', () => quick.cordonNode(target));
+    }
   }
 
   // The last point of return: a pause taken during the drain holds the node here, drained.

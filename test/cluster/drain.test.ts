@@ -156,7 +156,11 @@ test(
 
     const { registry, activities } = drainEnv();
     const target: ScaleDownTarget = { namespace, nodeGroup: NODE_GROUP, nodeName };
-    const limits: DrainLimits = { drainTimeoutSeconds: 150, maxTerminationGracePeriodSeconds: 5 };
+    const limits: DrainLimits = {
+      drainTimeoutSeconds: 150,
+      maxTerminationGracePeriodSeconds: 5,
+      retryDelaySeconds: 60,
+    };
     await inActivity().run(activities.cordonNode, target);
 
     const cordoned = await core.readNode({ name: nodeName });
@@ -247,6 +251,7 @@ test(
     const started = Date.now();
     const failure = await run(activities.drainNode, target, {
       drainTimeoutSeconds: 5,
+      retryDelaySeconds: 60,
       maxTerminationGracePeriodSeconds: 30,
     }).then(
       () => undefined,
@@ -335,6 +340,7 @@ test(
       const target: ScaleDownTarget = { namespace, nodeGroup: NODE_GROUP, nodeName };
       const result = await inActivity().run(activities.drainNode, target, {
         drainTimeoutSeconds: 150,
+        retryDelaySeconds: 60,
         maxTerminationGracePeriodSeconds: 5,
       });
       expect(result.podsEvicted).toBe(1);
@@ -404,6 +410,7 @@ test(
     });
     const drain = run(activities.drainNode, target, {
       drainTimeoutSeconds: 120,
+      retryDelaySeconds: 60,
       maxTerminationGracePeriodSeconds: 30,
     });
     await expect(drain).rejects.toBeInstanceOf(CancelledFailure);
@@ -481,6 +488,7 @@ test(
       const failure = await inActivity()
         .run(activities.drainNode, target, {
           drainTimeoutSeconds: 120,
+          retryDelaySeconds: 60,
           maxTerminationGracePeriodSeconds: 30,
         })
         .then(

@@ -102,8 +102,9 @@ async function tellOperators(
   } else {
     const { conditions, uid } = await failureCondition(deps, input, true, outcome.message);
     await patchNodeGroupStatus(custom, input.namespace, input.nodeGroup, { conditions });
-    if (input.vpsieNode) {
-      // The node was uncordoned and stays: it is a Ready member of the group again.
+    if (input.vpsieNode && input.trigger === 'underutilized') {
+      // The node was uncordoned and stays: it is a Ready member of the group again. (An
+      // explicitly deleted node stays Terminating while its drain is retried.)
       await patchVpsieNodeStatus(custom, input.namespace, input.vpsieNode, {
         phase: 'Ready',
         lastError: outcome.message.slice(0, 4096),

@@ -14,6 +14,9 @@ const ignoreNotFound = (err: unknown) => {
   return undefined;
 };
 
+/** Long enough for a PDB's pods to become healthy again; the workflow doubles it per failure. */
+const DRAIN_RETRY_DELAY_SECONDS = 60;
+
 export function drainLimitsActivity(deps: ScaleDownDeps) {
   return async function drainLimits(target: ScaleDownTarget): Promise<DrainLimits> {
     const group = await readNodeGroup(deps.kube.custom, target.namespace, target.nodeGroup);
@@ -21,6 +24,7 @@ export function drainLimitsActivity(deps: ScaleDownDeps) {
     return {
       drainTimeoutSeconds: policy.drainTimeoutSeconds,
       maxTerminationGracePeriodSeconds: policy.maxTerminationGracePeriodSeconds,
+      retryDelaySeconds: DRAIN_RETRY_DELAY_SECONDS,
     };
   };
 }

@@ -30,6 +30,8 @@ export interface DrainLimits {
   drainTimeoutSeconds: number;
   /** Pods' own grace periods are capped at this. */
   maxTerminationGracePeriodSeconds: number;
+  /** First wait before draining an explicitly deleted node again after a failed drain. */
+  retryDelaySeconds: number;
 }
 
 export interface DrainResult {
