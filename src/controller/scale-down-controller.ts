@@ -1,8 +1,7 @@
 // The "underutilized" trigger of scale-down. Every sample interval one pass: list the cluster,
-// record a utilisation sample per node of ours (requests / allocatable, or metrics.k8s.io usage /
-// allocatable for a NodeGroup whose scaleDownPolicy.utilizationSource is `usage`), and for each NodeGroup choose the nodes
-// that have stayed below the group's threshold for its unneeded time (src/disruption), then start
-// a `scale-down/<namespace>/<node>` workflow for each. The workflow does the removal; this
+// record a utilisation sample per node of ours (utilization-sampler.ts), and for each NodeGroup
+// choose the nodes that have stayed below the group's threshold for its unneeded time
+// (src/disruption), then start a `scale-down/<namespace>/<node>` workflow for each. The workflow does the removal; this
 // controller only decides. A failed pass is logged and counted, and the next one runs as usual.
 import type * as k8s from '@kubernetes/client-node';
 import { TypedSearchAttributes } from '@temporalio/common';
@@ -13,19 +12,13 @@ import { planGroupScaleDown } from '../disruption/underutilized';
 import type { Logger } from '../logging/logger';
 import type { Metrics } from '../metrics/recorders';
 import type { ReconcileErrorType } from '../metrics/label-values';
-import { NodeSampleStore, sampleCapacity, type NodeMetricsShape } from '../state/utilization';
-import {
-  recordSamplingRound,
-  type SampledNode,
-  type UtilizationSource,
-} from '../state/utilization/sampling-round';
 import { SearchAttributes } from '../temporal/search-attributes';
 import { scaleDownNode, scaleDownWorkflowId } from '../workflows/scale-down-node';
 import { InFlightRemovals, type InFlightRemoval } from './scale-down-in-flight';
 import { groupOutcome, type Decline } from './scale-down-outcome';
 import type { ScaleDownSettings } from '../disruption/scale-down-settings';
-import { SnapshotReader, type MemberNode, type PassSnapshot } from '../kube/cluster-snapshot';
-import { NodeMetricsReader } from '../kube/node-metrics';
+import { SnapshotReader, type MemberNode } from '../kube/cluster-snapshot';
+import { UtilizationSampler, type NodeMetricsOutcome } from './utilization-sampler';
 
 export interface ScaleDownControllerOptions extends ScaleDownSettings {
   kubeConfig: k8s.KubeConfig;
@@ -43,12 +36,7 @@ export interface ScaleDownControllerOptions extends ScaleDownSettings {
   metricsServerUtilization?: boolean;
 }
 
-/**
- * Where this pass's node usage came from: `not-needed` (no node of a `usage` group in scope, the
- * API was not called), `disabled` (such nodes, but features.metricsServerUtilization is off),
- * `unavailable` (called; not served, forbidden or failing), `read`.
- */
-export type NodeMetricsOutcome = 'not-needed' | 'disabled' | 'unavailable' | 'read';
+export type { NodeMetricsOutcome } from './utilization-sampler';
 
 /** What one pass did; returned for tests and logged. */
 export interface ScaleDownPass {
@@ -77,27 +65,19 @@ class PassError extends Error {
 const groupKey = (namespace: string, nodeGroup: string) => `${namespace}/${nodeGroup}`;
 
 export class ScaleDownController {
-  private readonly store: NodeSampleStore;
+  private readonly sampler: UtilizationSampler;
   private readonly reader: SnapshotReader;
   private readonly inFlight: InFlightRemovals;
   /** Groups already warned about an unneeded time longer than the sample history. */
   private readonly warnedRetention = new Set<string>();
-  private readonly nodeMetrics: NodeMetricsReader;
-  /** Logged once: `usage` groups exist while features.metricsServerUtilization is off. */
-  private warnedUsageDisabled = false;
   private timer: NodeJS.Timeout | undefined;
   private current: Promise<unknown> | undefined;
   private running = false;
 
   constructor(private readonly options: ScaleDownControllerOptions) {
-    // One sample more than the retention needs: n samples span only n - 1 intervals, and a
-    // retention equal to the unneeded time must still be able to show a full unneeded run.
-    this.store = new NodeSampleStore(
-      sampleCapacity(options.sampleRetentionSeconds, options.sampleIntervalSeconds) + 1,
-    );
+    this.sampler = new UtilizationSampler(options);
     this.reader = new SnapshotReader(options.kubeConfig, options.namespace);
     this.inFlight = new InFlightRemovals(options.workflows);
-    this.nodeMetrics = new NodeMetricsReader(options.kubeConfig, options.logger);
   }
 
   /** Starts the periodic passes, the first one at once. */
@@ -178,23 +158,7 @@ export class ScaleDownController {
     }
 
     // Samples first: history keeps growing even in a pass that cannot decide anything.
-    const { nodes, outcome: nodeMetricsOutcome, usage } = await this.sampledNodes(snapshot);
-    const sampling = recordSamplingRound(this.store, nodes, snapshot.cluster.podsByNode, {
-      timestampMs: nowMs,
-      nodeMetrics: usage,
-    });
-    for (const failure of sampling.failures) {
-      logger.warn('node utilisation not sampled', { ...failure });
-    }
-    for (const fallback of sampling.fallbacks) {
-      // Unreadable figures are metrics-server's problem worth seeing; the rest (no API, a node
-      // not scraped yet) is expected and already logged once where it is known.
-      if (fallback.reason === 'invalid-figures') {
-        logger.warn('node usage unreadable; sampled by requests', { ...fallback });
-      } else {
-        logger.debug('node usage not used; sampled by requests', { ...fallback });
-      }
-    }
+    const sampling = await this.sampler.sample(snapshot, nowMs);
 
     // Without knowing what is already being removed, nothing may start: limits count it.
     const inFlight = await this.inFlight.list().catch((err: unknown) => {
@@ -203,7 +167,7 @@ export class ScaleDownController {
     const pass: ScaleDownPass = {
       sampled: sampling.recorded,
       sampledByUsage: sampling.recordedUsage,
-      nodeMetrics: nodeMetricsOutcome,
+      nodeMetrics: sampling.nodeMetrics,
       started: [],
       declined: [],
       startErrors: 0,
@@ -224,7 +188,7 @@ export class ScaleDownController {
       const selection = planGroupScaleDown({
         policy,
         members: members.map((m) => m.node),
-        samples: this.store,
+        samples: this.sampler.store,
         sampleIntervalSeconds: this.options.sampleIntervalSeconds,
         inFlight: inFlightByGroup.get(key) ?? [],
         otherNodesLeaving: leaving,
@@ -260,53 +224,6 @@ export class ScaleDownController {
       declined: pass.declined.length,
     });
     return pass;
-  }
-
-  /**
-   * Every member node with the utilisation source of its group, and the metrics read that
-   * needs. A node is sampled by usage only when its (valid) group asks for it and
-   * features.metricsServerUtilization is on; otherwise by requests, and when the switch is what
-   * stops it, that is logged once. Nodes of invalid or deleted groups are sampled by requests.
-   */
-  private async sampledNodes(snapshot: PassSnapshot): Promise<{
-    nodes: SampledNode[];
-    outcome: NodeMetricsOutcome;
-    usage?: Map<string, NodeMetricsShape>;
-  }> {
-    const usageGroups = new Set<string>();
-    for (const { group } of snapshot.groups) {
-      const { namespace, name } = group.metadata;
-      if (namespace && name && group.spec.scaleDownPolicy.utilizationSource === 'usage') {
-        usageGroups.add(groupKey(namespace, name));
-      }
-    }
-    const sourceOf = (m: MemberNode): UtilizationSource =>
-      usageGroups.has(groupKey(m.membership.namespace, m.membership.nodeGroup))
-        ? 'usage'
-        : 'requests';
-    const wanted = snapshot.members.map((m) => ({
-      name: m.name,
-      allocatable: m.node.status?.allocatable,
-      source: sourceOf(m),
-    }));
-    if (!wanted.some((n) => n.source === 'usage')) return { nodes: wanted, outcome: 'not-needed' };
-
-    if (this.options.metricsServerUtilization !== true) {
-      if (!this.warnedUsageDisabled) {
-        this.warnedUsageDisabled = true;
-        this.options.logger.info(
-          'NodeGroups ask for usage-based utilisation but features.metricsServerUtilization is off; their nodes are sampled by requests',
-          { nodeGroups: [...usageGroups] },
-        );
-      }
-      const nodes = wanted.map((n) => ({ ...n, source: 'requests' as const }));
-      return { nodes, outcome: 'disabled' };
-    }
-    // Never fails the pass: without figures the usage nodes fall back to requests.
-    const usage = await this.nodeMetrics.read();
-    return usage
-      ? { nodes: wanted, outcome: 'read', usage }
-      : { nodes: wanted, outcome: 'unavailable' };
   }
 
   /** The running removals by group: the search attribute, else the Node's own labels. */

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { LOCAL_DIR, components, type KubeBinary } from './components';
-import { freePort, startService, stopService, waitUntil } from './processes';
+import { ServiceExitedError, freePort, startService, stopService, waitUntil } from './processes';
 
 export interface ClusterState {
   name: string;
@@ -172,7 +172,23 @@ function httpOk(url: string): Promise<boolean> {
   );
 }
 
+/**
+ * Starts a clean cluster. Ports are picked free but not reserved, so another process can take
+ * one before our component binds it; a component that exits while starting is retried on new
+ * ports.
+ */
 export async function startCluster(name: string): Promise<ClusterState> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startClusterOnce(name);
+    } catch (err) {
+      if (!(err instanceof ServiceExitedError) || attempt >= 3) throw err;
+      process.stderr.write(`control plane '${name}': ${err.message}; retrying on new ports\n`);
+    }
+  }
+}
+
+async function startClusterOnce(name: string): Promise<ClusterState> {
   const bin = (cmd: KubeBinary) => components.kubeBinary(cmd);
   const dir = clusterDir(name);
   await stopCluster(name);
@@ -195,8 +211,16 @@ export async function startCluster(name: string): Promise<ClusterState> {
   const kubeconfigs = writeIdentities(dir, apiServerUrl, caFile);
   const log = (svc: string) => join(dir, 'logs', `${svc}.log`);
   const pid = (svc: string) => join(dir, `${svc}.pid`);
-  const service = (svc: KubeBinary, args: string[]) =>
-    startService({ name: svc, command: bin(svc), args, logFile: log(svc), pidFile: pid(svc) });
+  const pids: Partial<Record<KubeBinary, number>> = {};
+  const service = (svc: KubeBinary, args: string[]) => {
+    pids[svc] = startService({
+      name: svc,
+      command: bin(svc),
+      args,
+      logFile: log(svc),
+      pidFile: pid(svc),
+    });
+  };
 
   const etcdUrl = `http://127.0.0.1:${ports.etcd}`;
   const peerUrl = `http://127.0.0.1:${ports.etcdPeer}`;
@@ -209,7 +233,13 @@ export async function startCluster(name: string): Promise<ClusterState> {
     `--initial-cluster=default=${peerUrl}`,
     '--name=default',
   ]);
-  await waitUntil('etcd', START_TIMEOUT_MS, () => httpOk(`${etcdUrl}/health`), log('etcd'));
+  await waitUntil(
+    'etcd',
+    START_TIMEOUT_MS,
+    () => httpOk(`${etcdUrl}/health`),
+    log('etcd'),
+    pids['etcd'],
+  );
 
   service('kube-apiserver', [
     `--etcd-servers=${etcdUrl}`,
@@ -239,6 +269,7 @@ export async function startCluster(name: string): Promise<ClusterState> {
     START_TIMEOUT_MS,
     () => httpsOk(`${apiServerUrl}/readyz`, { ca }),
     log('kube-apiserver'),
+    pids['kube-apiserver'],
   );
 
   service('kube-controller-manager', [
@@ -282,18 +313,21 @@ export async function startCluster(name: string): Promise<ClusterState> {
     START_TIMEOUT_MS,
     () => httpsOk(`https://127.0.0.1:${ports.controllerManager}/healthz`, {}),
     log('kube-controller-manager'),
+    pids['kube-controller-manager'],
   );
   await waitUntil(
     'kube-scheduler',
     START_TIMEOUT_MS,
     () => httpsOk(`https://127.0.0.1:${ports.scheduler}/healthz`, {}),
     log('kube-scheduler'),
+    pids['kube-scheduler'],
   );
   await waitUntil(
     'kwok',
     START_TIMEOUT_MS,
     () => httpOk(`http://127.0.0.1:${ports.kwok}/healthz`),
     log('kwok'),
+    pids['kwok'],
   );
 
   const state: ClusterState = {

@@ -64,16 +64,25 @@ export function logTail(logFile: string, lines = 20): string {
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** A service that died while starting, e.g. because its port was taken meanwhile. */
+export class ServiceExitedError extends Error {}
+
 /** Poll `check` until it returns true; fail naming the component and pointing at its log. */
 export async function waitUntil(
   what: string,
   timeoutMs: number,
   check: () => Promise<boolean>,
   logFile?: string,
+  /** The process being waited for: if it exits, fail at once instead of at the timeout. */
+  pid?: number,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check().catch(() => false)) return;
+    if (pid !== undefined && !isRunning(pid)) {
+      const tail = logFile ? `:\n${logTail(logFile, 5)}` : '';
+      throw new ServiceExitedError(`${what} exited while starting${tail}`);
+    }
     await sleep(250);
   }
   const hint = logFile ? `; see ${logFile}` : '';
