@@ -47,6 +47,7 @@ export async function runController(
   const removal = new RemovalController({
     ...common,
     logger: logger.child({ component: 'removal-controller' }),
+    namespace: config.controller.watchNamespace,
   });
   // features.scaleDownEnabled off: no removals for low utilisation, so nothing to sample either.
   // Explicit deletions (removal controller) still drain and delete the VM.

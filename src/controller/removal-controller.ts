@@ -6,7 +6,7 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { WorkflowExecutionAlreadyStartedError, type WorkflowClient } from '@temporalio/client';
 import { FINALIZERS, GROUP, LABELS, MANAGED_LABEL_VALUE, VERSION } from '../apis/v1alpha1';
 import type { ScaleDownInput } from '../activities/scale-down/types';
-import { isNotFound, mergePatch } from '../kube/clients';
+import { apiStatus, isNotFound, mergePatch } from '../kube/clients';
 import type { Logger } from '../logging/logger';
 import { SearchAttributes } from '../temporal/search-attributes';
 import { provisionWorkflowId } from '../workflows/provision-node';
@@ -21,6 +21,8 @@ export interface RemovalControllerOptions {
   workflows: WorkflowClient;
   taskQueue: string;
   logger: Logger;
+  /** Only VPSieNodes of this namespace, and Nodes of its NodeGroups; all when unset. */
+  namespace?: string;
 }
 
 /** Pure: what a deleted object of ours should become as a scale-down request. */
@@ -62,23 +64,39 @@ export class RemovalController {
     const { kubeConfig } = options;
     const core = kubeConfig.makeApiClient(k8s.CoreV1Api);
     const custom = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
-    const managed = `${LABELS.managed}=${MANAGED_LABEL_VALUE}`;
+    const ns = options.namespace;
+    // Nodes are cluster-scoped: a namespaced controller selects those of its groups by label.
+    const selector = [
+      `${LABELS.managed}=${MANAGED_LABEL_VALUE}`,
+      ...(ns ? [`${LABELS.nodeGroupNamespace}=${ns}`] : []),
+    ].join(',');
     const nodes = k8s.makeInformer<OwnedObject>(
       kubeConfig,
       '/api/v1/nodes',
       () =>
-        core.listNode({ labelSelector: managed }) as Promise<k8s.KubernetesListObject<OwnedObject>>,
-      managed,
+        core.listNode({ labelSelector: selector }) as Promise<
+          k8s.KubernetesListObject<OwnedObject>
+        >,
+      selector,
     );
     const vpsieNodes = k8s.makeInformer<OwnedObject>(
       kubeConfig,
-      `/apis/${GROUP}/${VERSION}/vpsienodes`,
+      ns
+        ? `/apis/${GROUP}/${VERSION}/namespaces/${ns}/vpsienodes`
+        : `/apis/${GROUP}/${VERSION}/vpsienodes`,
       () =>
-        custom.listClusterCustomObject({
-          group: GROUP,
-          version: VERSION,
-          plural: 'vpsienodes',
-        }) as Promise<k8s.KubernetesListObject<OwnedObject>>,
+        (ns
+          ? custom.listNamespacedCustomObject({
+              group: GROUP,
+              version: VERSION,
+              namespace: ns,
+              plural: 'vpsienodes',
+            })
+          : custom.listClusterCustomObject({
+              group: GROUP,
+              version: VERSION,
+              plural: 'vpsienodes',
+            })) as Promise<k8s.KubernetesListObject<OwnedObject>>,
     );
     const watch = (informer: k8s.Informer<OwnedObject>, kind: 'Node' | 'VPSieNode') => {
       const handle = (obj: OwnedObject) => void this.reconcile(obj, kind);
@@ -157,12 +175,19 @@ export class RemovalController {
           namespace: meta.namespace,
           plural: 'vpsienodes',
           name: meta.name,
-          body: { metadata: { finalizers: [...(meta.finalizers ?? []), FINALIZERS.vpsieNode] } },
+          // resourceVersion makes the patch conditional: the finalizer list is replaced whole,
+          // so a concurrent change must not be overwritten (the informer brings it back here).
+          body: {
+            metadata: {
+              resourceVersion: meta.resourceVersion,
+              finalizers: [...(meta.finalizers ?? []), FINALIZERS.vpsieNode],
+            },
+          },
         },
         mergePatch,
       )
       .catch((err: unknown) => {
-        if (!isNotFound(err))
+        if (!isNotFound(err) && apiStatus(err) !== 409)
           this.options.logger.warn('adding VPSieNode finalizer failed', { err });
       });
   }

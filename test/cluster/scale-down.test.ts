@@ -263,6 +263,8 @@ test('a node whose pods fit elsewhere is drained, its VM deleted and its Node go
     workflows: temporal.client.workflow,
     taskQueue,
     logger: silentLogger,
+    // Scoped to this test's namespace: other test files' VPSieNodes are not ours to touch.
+    namespace,
   });
   await controller.start();
   try {
