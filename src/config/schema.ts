@@ -68,6 +68,13 @@ const controller = section('The controller process: Kubernetes access and reconc
   kubeconfig: filePath(
     'Path to a kubeconfig file. Unset: in-cluster service-account credentials (or $KUBECONFIG when running outside a cluster).',
   ),
+  apiServerEndpoint: z
+    .string()
+    .refine(isHostPort, HOST_PORT_EXPECTED)
+    .optional()
+    .describe(
+      'host:port of the API server that new nodes join through (kubeadm join). Unset: the API server of the kubeconfig. Set it when that address is not reachable from new VMs, e.g. in-cluster, where it is the `kubernetes` Service ClusterIP. Its certificate must be signed by the cluster CA.',
+    ),
   watchNamespace: z
     .string()
     .refine(isDnsLabel, DNS_LABEL_EXPECTED)

@@ -3,7 +3,7 @@
 // the workflow does the work and writes status back.
 import * as k8s from '@kubernetes/client-node';
 import { WorkflowExecutionAlreadyStartedError, type WorkflowClient } from '@temporalio/client';
-import { GROUP, VERSION } from '../apis/v1alpha1';
+import { restartOnError, vpsieNodeInformer } from '../kube/informers';
 import type { Logger } from '../logging/logger';
 import type { Metrics } from '../metrics/recorders';
 import { provisioningDecision, type VpsieNodeView } from '../provisioning/lifecycle';
@@ -29,33 +29,11 @@ export class ProvisioningController {
   private readonly informer: k8s.Informer<VpsieNodeObject> & k8s.ObjectCache<VpsieNodeObject>;
 
   constructor(private readonly options: ProvisioningControllerOptions) {
-    const custom = options.kubeConfig.makeApiClient(k8s.CustomObjectsApi);
-    const ns = options.namespace;
-    const path = ns
-      ? `/apis/${GROUP}/${VERSION}/namespaces/${ns}/vpsienodes`
-      : `/apis/${GROUP}/${VERSION}/vpsienodes`;
-    const list = () =>
-      (ns
-        ? custom.listNamespacedCustomObject({
-            group: GROUP,
-            version: VERSION,
-            namespace: ns,
-            plural: 'vpsienodes',
-          })
-        : custom.listClusterCustomObject({
-            group: GROUP,
-            version: VERSION,
-            plural: 'vpsienodes',
-          })) as Promise<k8s.KubernetesListObject<VpsieNodeObject>>;
-    this.informer = k8s.makeInformer(options.kubeConfig, path, list);
+    this.informer = vpsieNodeInformer<VpsieNodeObject>(options.kubeConfig, options.namespace);
     const handle = (obj: VpsieNodeObject) => void this.reconcile(obj);
     this.informer.on('add', handle);
     this.informer.on('update', handle);
-    // client-node stops on a watch error; restart after a pause, as client-go's reflector does.
-    this.informer.on('error', (err: unknown) => {
-      options.logger.warn('VPSieNode watch failed; restarting', { err });
-      setTimeout(() => void this.informer.start().catch(() => undefined), 2_000).unref();
-    });
+    restartOnError(this.informer, 'VPSieNode', options.logger);
   }
 
   start(): Promise<void> {

@@ -7,6 +7,7 @@ import { WorkflowExecutionAlreadyStartedError, type WorkflowClient } from '@temp
 import { FINALIZERS, GROUP, LABELS, MANAGED_LABEL_VALUE, VERSION } from '../apis/v1alpha1';
 import type { ScaleDownInput } from '../activities/scale-down/types';
 import { apiStatus, isNotFound, mergePatch } from '../kube/clients';
+import { restartOnError, vpsieNodeInformer } from '../kube/informers';
 import type { Logger } from '../logging/logger';
 import { SearchAttributes } from '../temporal/search-attributes';
 import { provisionWorkflowId } from '../workflows/provision-node';
@@ -63,7 +64,6 @@ export class RemovalController {
   constructor(private readonly options: RemovalControllerOptions) {
     const { kubeConfig } = options;
     const core = kubeConfig.makeApiClient(k8s.CoreV1Api);
-    const custom = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
     const ns = options.namespace;
     // Nodes are cluster-scoped: a namespaced controller selects those of its groups by label.
     const selector = [
@@ -79,33 +79,12 @@ export class RemovalController {
         >,
       selector,
     );
-    const vpsieNodes = k8s.makeInformer<OwnedObject>(
-      kubeConfig,
-      ns
-        ? `/apis/${GROUP}/${VERSION}/namespaces/${ns}/vpsienodes`
-        : `/apis/${GROUP}/${VERSION}/vpsienodes`,
-      () =>
-        (ns
-          ? custom.listNamespacedCustomObject({
-              group: GROUP,
-              version: VERSION,
-              namespace: ns,
-              plural: 'vpsienodes',
-            })
-          : custom.listClusterCustomObject({
-              group: GROUP,
-              version: VERSION,
-              plural: 'vpsienodes',
-            })) as Promise<k8s.KubernetesListObject<OwnedObject>>,
-    );
+    const vpsieNodes = vpsieNodeInformer<OwnedObject>(kubeConfig, ns);
     const watch = (informer: k8s.Informer<OwnedObject>, kind: 'Node' | 'VPSieNode') => {
       const handle = (obj: OwnedObject) => void this.reconcile(obj, kind);
       informer.on('add', handle);
       informer.on('update', handle);
-      informer.on('error', (err: unknown) => {
-        options.logger.warn(`${kind} watch failed; restarting`, { err });
-        setTimeout(() => void informer.start().catch(() => undefined), 2_000).unref();
-      });
+      restartOnError(informer, kind, options.logger);
       this.informers.push(informer);
     };
     watch(nodes, 'Node');

@@ -42,7 +42,7 @@ export async function buildActivities(
     vpsie,
     metrics,
     logger: logger.child({ component: 'provisioning' }),
-    cluster: clusterJoinInfo(kube.kubeConfig),
+    cluster: clusterJoinInfo(kube.kubeConfig, config.controller.apiServerEndpoint),
     defaultSshKeyIds: [...config.defaultSshKeyIds],
     // Long enough for the slowest allowed join, short enough to be useless soon after.
     bootstrapTokenTtlSeconds: maxProvision + 15 * 60,

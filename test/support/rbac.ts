@@ -152,9 +152,13 @@ export function grantExplains(grant: Grant, access: Access): boolean {
   if (grant.resource !== access.resource) return false;
   // A ClusterRoleBinding's grant is exercised cluster-wide or in any namespace.
   const scopeOk =
-    grant.where === 'cluster' ? access.where === 'cluster' || access.where === ANY_NAMESPACE : grant.where === access.where;
+    grant.where === 'cluster'
+      ? access.where === 'cluster' || access.where === ANY_NAMESPACE
+      : grant.where === access.where;
   if (!scopeOk) return false;
-  return grant.names === undefined || (access.name !== undefined && grant.names.includes(access.name));
+  return (
+    grant.names === undefined || (access.name !== undefined && grant.names.includes(access.name))
+  );
 }
 
 /**
@@ -181,7 +185,10 @@ export async function serviceAccountKubeconfig(
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [
-      { name: 'local', cluster: { server: cluster.apiServerUrl, 'certificate-authority-data': ca } },
+      {
+        name: 'local',
+        cluster: { server: cluster.apiServerUrl, 'certificate-authority-data': ca },
+      },
     ],
     users: [{ name: serviceAccount.name, user: { token } }],
     contexts: [{ name: 'local', context: { cluster: 'local', user: serviceAccount.name } }],

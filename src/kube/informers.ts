@@ -1,0 +1,42 @@
+// Informers (list once, then watch) on our objects, shared by the controllers. client-node stops
+// an informer on a watch error; `restartOnError` restarts it after a pause, as client-go's
+// reflector does.
+import * as k8s from '@kubernetes/client-node';
+import { GROUP, VERSION } from '../apis/v1alpha1';
+import type { Logger } from '../logging/logger';
+
+/** VPSieNodes of one namespace, or of all namespaces when `namespace` is unset. */
+export function vpsieNodeInformer<T extends k8s.KubernetesObject>(
+  kubeConfig: k8s.KubeConfig,
+  namespace?: string,
+): k8s.Informer<T> & k8s.ObjectCache<T> {
+  const custom = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
+  const path = namespace
+    ? `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/vpsienodes`
+    : `/apis/${GROUP}/${VERSION}/vpsienodes`;
+  const list = () =>
+    (namespace
+      ? custom.listNamespacedCustomObject({
+          group: GROUP,
+          version: VERSION,
+          namespace,
+          plural: 'vpsienodes',
+        })
+      : custom.listClusterCustomObject({
+          group: GROUP,
+          version: VERSION,
+          plural: 'vpsienodes',
+        })) as Promise<k8s.KubernetesListObject<T>>;
+  return k8s.makeInformer<T>(kubeConfig, path, list);
+}
+
+export function restartOnError(
+  informer: k8s.Informer<k8s.KubernetesObject>,
+  what: string,
+  logger: Logger,
+): void {
+  informer.on('error', (err: unknown) => {
+    logger.warn(`${what} watch failed; restarting`, { err });
+    setTimeout(() => void informer.start().catch(() => undefined), 2_000).unref();
+  });
+}
