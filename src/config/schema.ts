@@ -225,12 +225,7 @@ const scaling = section(
     ),
     maxGracefulTerminationSeconds: seconds(
       600,
-      'Longest termination grace period given to a pod evicted by scale-down.',
-    ),
-    maxPodEvictionSeconds: seconds(
-      120,
-      "How long evictions of one node's pods are retried before the scale-down is abandoned.",
-      1,
+      "Longest termination grace period given to a pod evicted by scale-down; a NodeGroup's scaleDownPolicy.maxTerminationGracePeriodSeconds may only lower it.",
     ),
     nodeGroupBackoffInitialSeconds: seconds(
       300,

@@ -6,6 +6,7 @@
 // settings. (The API server applies the same CRD defaults on write, so in practice groups carry
 // every field; the configuration covers objects written before those defaults existed.)
 import type { NodeGroup, ScaleDownPolicy } from '../apis/v1alpha1';
+import type { SafetyCheckCode } from './safety/codes';
 import type { CooldownPolicy, MaintenanceWindowSpec, PauseState } from './safety/input';
 
 export interface ScaleDownDefaults {
@@ -17,6 +18,10 @@ export interface ScaleDownDefaults {
   delayAfterAddMs: number;
   /** config.scaling.scaleDownDelayAfterFailureSeconds, in ms. */
   delayAfterFailureMs: number;
+  /** config.scaling.maxGracefulTerminationSeconds: the cluster's cap on evicted pods' grace. */
+  maxGracefulTerminationSeconds: number;
+  /** Safety checks the cluster configuration turns off (config.scaling.skipNodesWith*). */
+  skippedChecks: readonly SafetyCheckCode[];
 }
 
 export interface EffectiveScaleDownPolicy {
@@ -28,6 +33,7 @@ export interface EffectiveScaleDownPolicy {
   maintenanceWindows?: readonly MaintenanceWindowSpec[];
   cooldowns: CooldownPolicy;
   pause?: PauseState;
+  skippedChecks: readonly SafetyCheckCode[];
 }
 
 /** The stored scaleDownPolicy, any field possibly absent. */
@@ -75,6 +81,7 @@ export function effectiveScaleDownPolicy(
       delayAfterAddMs: Math.max(defaults.delayAfterAddMs, groupCooldownMs),
       delayAfterFailureMs: defaults.delayAfterFailureMs,
     },
+    skippedChecks: defaults.skippedChecks,
     // status.scaleDownPause mirrors the pause-control workflows (cluster-wide pauses included);
     // the workflow re-reads the authoritative state, so a lagging mirror costs one blocked run.
     pause: pause

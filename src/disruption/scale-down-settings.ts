@@ -24,6 +24,13 @@ export function scaleDownSettings(config: Config): ScaleDownSettings {
       unneededSeconds: s.scaleDownUnneededSeconds,
       delayAfterAddMs: s.scaleDownDelayAfterAddSeconds * 1000,
       delayAfterFailureMs: s.scaleDownDelayAfterFailureSeconds * 1000,
+      maxGracefulTerminationSeconds: s.maxGracefulTerminationSeconds,
+      // Cluster Autoscaler's --skip-nodes-with-local-storage / --skip-nodes-with-system-pods:
+      // turning one off turns its safety check off.
+      skippedChecks: [
+        ...(s.skipNodesWithLocalStorage ? [] : (['local_storage'] as const)),
+        ...(s.skipNodesWithSystemPods ? [] : (['system_pods'] as const)),
+      ],
     },
     clusterHealth: {
       okUnreadyCount: s.okTotalUnreadyCount,

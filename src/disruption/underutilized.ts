@@ -169,6 +169,7 @@ export function safetyInputFor(node: V1Node, context: SafetyContext): SafetyInpu
     },
     otherNodesLeaving: context.otherNodesLeaving,
     clusterHealth: cluster.clusterHealth,
+    skip: policy.skippedChecks,
     nowMs: context.nowMs,
   };
 }

@@ -73,6 +73,8 @@ function startController(
       unneededSeconds: 600,
       delayAfterAddMs: 0,
       delayAfterFailureMs: 0,
+      maxGracefulTerminationSeconds: 600,
+      skippedChecks: [],
     },
     clusterHealth: {},
   });

@@ -83,6 +83,8 @@ export function activitiesOf(
       unneededSeconds: 600,
       delayAfterAddMs: 0,
       delayAfterFailureMs: 0,
+      maxGracefulTerminationSeconds: 600,
+      skippedChecks: [],
     },
     clusterHealth: {},
     ...overrides,

@@ -23,7 +23,11 @@ export function drainLimitsActivity(deps: ScaleDownDeps) {
     const policy = group.spec.scaleDownPolicy;
     return {
       drainTimeoutSeconds: policy.drainTimeoutSeconds,
-      maxTerminationGracePeriodSeconds: policy.maxTerminationGracePeriodSeconds,
+      // The cluster's cap is a ceiling; a group may only lower it.
+      maxTerminationGracePeriodSeconds: Math.min(
+        policy.maxTerminationGracePeriodSeconds,
+        deps.policyDefaults.maxGracefulTerminationSeconds,
+      ),
       retryDelaySeconds: DRAIN_RETRY_DELAY_SECONDS,
     };
   };

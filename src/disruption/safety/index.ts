@@ -49,6 +49,7 @@ export function runSafetyChecks(input: SafetyInput): SafetyResult {
 
   const failures: SafetyFailure[] = [];
   for (const code of SAFETY_CHECK_CODES) {
+    if (input.skip?.includes(code)) continue;
     const result = sharingTheSimulation[code]?.() ?? SAFETY_CHECKS[code](input);
     if (!result.ok) failures.push(result);
   }

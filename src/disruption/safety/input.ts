@@ -1,5 +1,6 @@
 // Everything the safety checks look at, as one plain object: the caller gathers it (informer
 // caches, NodeGroup spec and status, workflow state) and the checks never do I/O or read a clock.
+import type { SafetyCheckCode } from './codes';
 import type {
   V1Node,
   V1PersistentVolume,
@@ -76,6 +77,8 @@ export interface SafetyInput {
    */
   otherNodesLeaving?: readonly string[];
   clusterHealth?: ClusterHealthPolicy;
+  /** Checks turned off by the cluster's configuration; they always pass. */
+  skip?: readonly SafetyCheckCode[];
   /** The time of the decision, epoch milliseconds. */
   nowMs: number;
 }

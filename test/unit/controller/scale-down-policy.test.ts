@@ -9,6 +9,8 @@ const defaults: ScaleDownDefaults = {
   unneededSeconds: 1200,
   delayAfterAddMs: 300_000,
   delayAfterFailureMs: 180_000,
+  maxGracefulTerminationSeconds: 600,
+  skippedChecks: [],
 };
 
 function group(scaleDownPolicy?: Record<string, unknown>, status?: Record<string, unknown>) {

@@ -12,6 +12,8 @@ test('the controller takes its intervals, defaults and health limits from config
       scaleDownDelayAfterFailureSeconds: 60,
       okTotalUnreadyCount: 1,
       maxTotalUnreadyPercentage: 20,
+      maxGracefulTerminationSeconds: 300,
+      skipNodesWithLocalStorage: false,
     },
   });
   expect(scaleDownSettings(config)).toEqual({
@@ -22,6 +24,9 @@ test('the controller takes its intervals, defaults and health limits from config
       unneededSeconds: 900,
       delayAfterAddMs: 120_000,
       delayAfterFailureMs: 60_000,
+      maxGracefulTerminationSeconds: 300,
+      // Cluster Autoscaler's --skip-nodes-with-local-storage=false: local storage never blocks.
+      skippedChecks: ['local_storage'],
     },
     clusterHealth: { okUnreadyCount: 1, maxUnreadyPercentage: 20 },
   });
@@ -30,6 +35,12 @@ test('the controller takes its intervals, defaults and health limits from config
 test("with no configuration the defaults are Cluster Autoscaler's", () => {
   expect(scaleDownSettings(ConfigSchema.parse({}))).toMatchObject({
     sampleIntervalSeconds: 60,
-    defaults: { utilizationThreshold: 0.5, unneededSeconds: 600, delayAfterAddMs: 600_000 },
+    defaults: {
+      utilizationThreshold: 0.5,
+      unneededSeconds: 600,
+      delayAfterAddMs: 600_000,
+      maxGracefulTerminationSeconds: 600,
+      skippedChecks: [],
+    },
   });
 });

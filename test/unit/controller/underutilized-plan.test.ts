@@ -19,6 +19,7 @@ const basePolicy: EffectiveScaleDownPolicy = {
   unneededSeconds: 600,
   maxConcurrentScaleDowns: 1,
   cooldowns: {},
+  skippedChecks: [],
 };
 
 /** One sample a minute from `fromMs` to `toMs` at `utilization` (cpu; memory half of it). */

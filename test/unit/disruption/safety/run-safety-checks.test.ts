@@ -72,6 +72,14 @@ test('the blocking reason is the first failing check in priority order', () => {
   expect(result.failures.map((f) => f.code)).not.toContain('maintenance_window');
 });
 
+test('checks the configuration turns off (skipNodesWith*: false) are not run', () => {
+  const input = { ...everythingWrong(), skip: ['local_storage', 'system_pods'] as const };
+  const codes = runSafetyChecks(input).failures.map((f) => f.code);
+  expect(codes).toEqual(
+    SAFETY_CHECK_CODES.filter((c) => c !== 'local_storage' && c !== 'system_pods'),
+  );
+});
+
 test('DaemonSet and mirror pods never block and are never moved', () => {
   const hostPath = [{ name: 'root', hostPath: { path: '/' } }];
   const input = safetyInput(node('candidate'), {
