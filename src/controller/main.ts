@@ -43,6 +43,8 @@ export async function runController(
     logger: logger.child({ component: 'provisioning-controller' }),
     metrics,
     namespace: config.controller.watchNamespace,
+    failedTtlSeconds: config.controller.failedVpsieNodeTtl,
+    resyncSeconds: config.controller.resyncSeconds,
   });
   const removal = new RemovalController({
     ...common,

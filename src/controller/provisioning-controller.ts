@@ -3,6 +3,8 @@
 // the workflow does the work and writes status back.
 import * as k8s from '@kubernetes/client-node';
 import { WorkflowExecutionAlreadyStartedError, type WorkflowClient } from '@temporalio/client';
+import { GROUP, VERSION } from '../apis/v1alpha1';
+import { isNotFound } from '../kube/clients';
 import { restartOnError, vpsieNodeInformer } from '../kube/informers';
 import type { Logger } from '../logging/logger';
 import type { Metrics } from '../metrics/recorders';
@@ -21,6 +23,14 @@ export interface ProvisioningControllerOptions {
   metrics: Metrics;
   /** Only this namespace; all namespaces when unset. */
   namespace?: string;
+  /** config.controller.failedVpsieNodeTtl, seconds: Failed VPSieNodes are deleted after it. */
+  failedTtlSeconds: number;
+  /**
+   * config.controller.resyncSeconds: every VPSieNode is reconciled again this often, a safety
+   * net for missed watch events and what makes a Failed node's TTL run out without an event.
+   * 0: never.
+   */
+  resyncSeconds: number;
 }
 
 const CONTROLLER = 'vpsienode-provisioning';
@@ -36,19 +46,41 @@ export class ProvisioningController {
     restartOnError(this.informer, 'VPSieNode', options.logger);
   }
 
-  start(): Promise<void> {
-    return this.informer.start();
+  private resync: NodeJS.Timeout | undefined;
+
+  async start(): Promise<void> {
+    await this.informer.start();
+    if (this.options.resyncSeconds > 0) {
+      this.resync = setInterval(() => {
+        for (const obj of this.informer.list()) void this.reconcile(obj);
+      }, this.options.resyncSeconds * 1000);
+      this.resync.unref();
+    }
   }
 
-  stop(): Promise<void> {
-    return this.informer.stop();
+  async stop(): Promise<void> {
+    clearInterval(this.resync);
+    this.resync = undefined;
+    await this.informer.stop();
   }
 
   async reconcile(obj: VpsieNodeObject): Promise<void> {
     const started = process.hrtime.bigint();
     const ref = { namespace: obj.metadata?.namespace ?? 'default', name: obj.metadata?.name ?? '' };
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
-    const decision = provisioningDecision(obj);
+    const decision = provisioningDecision(obj, {
+      nowMs: Date.now(),
+      failedTtlMs: this.options.failedTtlSeconds * 1000,
+    });
+    if (decision.action === 'delete') {
+      await this.deleteFailed(ref, decision.why);
+      this.options.metrics.recordReconcile({
+        controller: CONTROLLER,
+        result: 'success',
+        durationSeconds: seconds(),
+      });
+      return;
+    }
     if (decision.action === 'none') {
       this.options.metrics.recordReconcile({
         controller: CONTROLLER,
@@ -93,6 +125,25 @@ export class ProvisioningController {
         errorType: 'temporal',
         durationSeconds: seconds(),
       });
+    }
+  }
+
+  /** Deleting goes through the removal controller's finalizer like any other deletion. */
+  private async deleteFailed(ref: { namespace: string; name: string }, why: string) {
+    const custom = this.options.kubeConfig.makeApiClient(k8s.CustomObjectsApi);
+    try {
+      await custom.deleteNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        namespace: ref.namespace,
+        plural: 'vpsienodes',
+        name: ref.name,
+      });
+      this.options.logger.info('deleted Failed VPSieNode', { vpsieNode: ref, why });
+    } catch (err) {
+      if (!isNotFound(err)) {
+        this.options.logger.warn('deleting Failed VPSieNode failed', { vpsieNode: ref, err });
+      }
     }
   }
 }
