@@ -50,6 +50,7 @@ export async function buildActivities(
     backoff: {
       baseSeconds: config.scaling.nodeGroupBackoffInitialSeconds,
       maxSeconds: config.scaling.nodeGroupBackoffMaxSeconds,
+      resetSeconds: config.scaling.nodeGroupBackoffResetSeconds,
     },
   };
   const settings = scaleDownSettings(config);

@@ -62,7 +62,7 @@ export async function startAutoscalerEnv(
     defaultSshKeyIds: [SIM_SSH_KEYS.ops],
     bootstrapTokenTtlSeconds: 900,
     pollIntervalMs: 200,
-    backoff: { baseSeconds: 300, maxSeconds: 1800 },
+    backoff: { baseSeconds: 300, maxSeconds: 1800, resetSeconds: 10_800 },
   };
   return { sim, deps, registry };
 }

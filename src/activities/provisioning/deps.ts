@@ -17,6 +17,9 @@ export interface ProvisioningDeps {
   bootstrapTokenTtlSeconds: number;
   /** How often the long waits poll (VM status, Node readiness). */
   pollIntervalMs: number;
-  /** Back-off of a NodeGroup after a failed provisioning: base doubling up to max. */
-  backoff: { baseSeconds: number; maxSeconds: number };
+  /**
+   * Back-off of a NodeGroup after a failed provisioning: base doubling up to max; the streak
+   * starts again after `resetSeconds` without failures.
+   */
+  backoff: { baseSeconds: number; maxSeconds: number; resetSeconds: number };
 }

@@ -41,6 +41,22 @@ export function nextBackoffSeconds(
   return Math.min(policy.maxSeconds, policy.baseSeconds * 2 ** Math.min(exponent, 30));
 }
 
+/**
+ * This failure's place in the group's streak: one more than before, unless the previous back-off
+ * ended more than `resetSeconds` ago (config.scaling.nodeGroupBackoffResetSeconds), when a calm
+ * period has passed and the streak starts again.
+ */
+export function consecutiveFailures(
+  previous: { until: string; consecutiveFailures: number } | undefined,
+  nowMs: number,
+  resetSeconds: number,
+): number {
+  if (!previous) return 1;
+  const endedMs = Date.parse(previous.until);
+  if (!Number.isNaN(endedMs) && nowMs - endedMs > resetSeconds * 1000) return 1;
+  return previous.consecutiveFailures + 1;
+}
+
 export function finishProvisioningActivity(deps: ProvisioningDeps) {
   return async function finishProvisioning(
     ref: VpsieNodeRef,
@@ -130,7 +146,11 @@ async function backOff(deps: ProvisioningDeps, namespace: string, name: string, 
     throw err;
   });
   if (!group) return;
-  const failures = (group.status?.backoff?.consecutiveFailures ?? 0) + 1;
+  const failures = consecutiveFailures(
+    group.status?.backoff,
+    Date.now(),
+    deps.backoff.resetSeconds,
+  );
   const until = Date.now() + nextBackoffSeconds(failures, deps.backoff) * 1000;
   await patchNodeGroupStatus(deps.kube.custom, namespace, name, {
     backoff: {
