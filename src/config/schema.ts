@@ -86,7 +86,7 @@ const controller = section('The controller process: Kubernetes access and reconc
   ),
   maxConcurrentReconciles: count(
     5,
-    'How many NodeGroups are reconciled in parallel. Slow work runs in Temporal workflows, so reconciles are short.',
+    'How many NodeGroups are reconciled in parallel. Slow work runs in Temporal workflows, so reconciles are short. Reserved for scale-up planning, which is not built yet: no effect today.',
     1,
     100,
   ),
@@ -192,17 +192,21 @@ const scaling = section(
   {
     scanIntervalSeconds: seconds(
       10,
-      'How often pending pods and node utilisation are evaluated (Cluster Autoscaler `scan-interval`).',
+      'How often pending pods are evaluated (Cluster Autoscaler `scan-interval`); utilisation is sampled every utilizationSampleIntervalSeconds. Reserved for scale-up planning, which is not built yet: no effect today.',
       1,
     ),
-    defaultDatacenterId: optionalText('VPSie datacenter for NodeGroups that do not name one.'),
-    defaultOfferingIds: list('VPSie offerings (instance types) for NodeGroups that list none.'),
+    defaultDatacenterId: optionalText(
+      'VPSie datacenter for NodeGroups that do not name one. Reserved for scale-up planning, which is not built yet: no effect today.',
+    ),
+    defaultOfferingIds: list(
+      'VPSie offerings (instance types) for NodeGroups that list none. Reserved for scale-up planning, which is not built yet: no effect today.',
+    ),
     expanders: z
       .array(z.enum(EXPANDERS))
       .min(1)
       .default(['least-waste'])
       .describe(
-        'How a scale-up chooses among fitting NodeGroups; later entries break ties of earlier ones (Cluster Autoscaler `expander`).',
+        'How a scale-up chooses among fitting NodeGroups; later entries break ties of earlier ones (Cluster Autoscaler `expander`). Reserved for scale-up planning, which is not built yet: no effect today.',
       ),
     scaleDownUtilizationThreshold: z
       .number()
