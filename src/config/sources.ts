@@ -129,12 +129,21 @@ function joinRepeatedLists(values: SourcedValue[]): SourcedValue[] {
 const SERVICE_LINK =
   /_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT|PORT_\d+_(TCP|UDP|SCTP)(_(PROTO|PORT|ADDR))?)$/;
 
+// The project's own scripts read these (cache and runtime folders, scripts/README.md); they share
+// the prefix but are not settings, and an operator who set one must still be able to run the CLI.
+const SCRIPT_ENV = new Set(['VPSIE_AUTOSCALER_CACHE', 'VPSIE_AUTOSCALER_LOCAL']);
+
 /** `VPSIE_AUTOSCALER_*` vars. Empty values count as unset (templated manifests often emit them). */
 export function readEnv(env: Readonly<Record<string, string | undefined>>): EnvResult {
   const result: EnvResult = { values: [], problems: [] };
   const credentialEnv = new Set<string>(Object.values(CREDENTIAL_ENV));
   for (const name of Object.keys(env).sort()) {
-    if (!name.startsWith(ENV_PREFIX) || credentialEnv.has(name) || SERVICE_LINK.test(name))
+    if (
+      !name.startsWith(ENV_PREFIX) ||
+      credentialEnv.has(name) ||
+      SCRIPT_ENV.has(name) ||
+      SERVICE_LINK.test(name)
+    )
       continue;
     const field = fieldByEnv(name);
     if (!field && name !== CONFIG_FILE_ENV) {

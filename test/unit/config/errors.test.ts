@@ -140,7 +140,14 @@ describe('unknown names are errors, with a suggestion when one is close', () => 
   test('env vars with our prefix, but not other env vars', () => {
     expect(
       problemsOf({
-        env: { VPSIE_AUTOSCALER_LOGING_LEVEL: 'debug', PATH: '/bin', VPSIE_OTHER: 'x' },
+        env: {
+          VPSIE_AUTOSCALER_LOGING_LEVEL: 'debug',
+          PATH: '/bin',
+          VPSIE_OTHER: 'x',
+          // The scripts' cache and runtime folders share the prefix but are not settings.
+          VPSIE_AUTOSCALER_CACHE: '/tmp/cache',
+          VPSIE_AUTOSCALER_LOCAL: '/tmp/local',
+        },
       }),
     ).toEqual([
       'unknown environment variable VPSIE_AUTOSCALER_LOGING_LEVEL; did you mean VPSIE_AUTOSCALER_LOGGING_LEVEL?',
