@@ -191,6 +191,16 @@ const CONTROLLER_NEEDS: Access[] = [
 ];
 
 // Powers the controller must not have: it never writes Nodes, Pods or Secrets.
+/** Neither ServiceAccount may change RBAC: no escalation, no binding, no new RoleBindings. */
+function noRbacChanges(namespace: string): Access[] {
+  const rbac = { group: 'rbac.authorization.k8s.io', why: 'no RBAC changes' };
+  return [
+    { ...rbac, verb: 'escalate', resource: 'clusterroles', where: 'cluster' },
+    { ...rbac, verb: 'bind', resource: 'clusterroles', where: 'cluster' },
+    { ...rbac, verb: 'create', resource: 'rolebindings', where: namespace },
+  ];
+}
+
 const CONTROLLER_DENIED: Access[] = [
   {
     verb: 'get',
@@ -254,27 +264,7 @@ const CONTROLLER_DENIED: Access[] = [
     name: 'another-lease',
     why: 'only its own Lease, even in its namespace',
   },
-  {
-    verb: 'escalate',
-    group: 'rbac.authorization.k8s.io',
-    resource: 'clusterroles',
-    where: 'cluster',
-    why: 'no RBAC changes',
-  },
-  {
-    verb: 'bind',
-    group: 'rbac.authorization.k8s.io',
-    resource: 'clusterroles',
-    where: 'cluster',
-    why: 'no RBAC changes',
-  },
-  {
-    verb: 'create',
-    group: 'rbac.authorization.k8s.io',
-    resource: 'rolebindings',
-    where: NS,
-    why: 'no RBAC changes',
-  },
+  ...noRbacChanges(NS),
   { verb: 'impersonate', resource: 'users', where: 'cluster', why: 'acts only as itself' },
   {
     verb: 'create',
@@ -553,27 +543,7 @@ const WORKER_DENIED: Access[] = [
     where: 'cluster',
     why: 'joining nodes request their own certificates with the bootstrap token',
   },
-  {
-    verb: 'escalate',
-    group: 'rbac.authorization.k8s.io',
-    resource: 'clusterroles',
-    where: 'cluster',
-    why: 'no RBAC changes',
-  },
-  {
-    verb: 'bind',
-    group: 'rbac.authorization.k8s.io',
-    resource: 'clusterroles',
-    where: 'cluster',
-    why: 'no RBAC changes',
-  },
-  {
-    verb: 'create',
-    group: 'rbac.authorization.k8s.io',
-    resource: 'rolebindings',
-    where: NODEGROUP_NS,
-    why: 'no RBAC changes',
-  },
+  ...noRbacChanges(NODEGROUP_NS),
   { verb: 'impersonate', resource: 'users', where: 'cluster', why: 'acts only as itself' },
   {
     verb: 'create',

@@ -27,7 +27,7 @@ import {
   fakeNode,
   kubeConfig,
 } from '../support/cluster';
-import { createNodeGroup } from '../support/autoscaler-env';
+import { TEST_SCALE_DOWN_DEFAULTS, createNodeGroup } from '../support/autoscaler-env';
 import { installCrds } from '../support/crds';
 import { createTemporalEnv } from '../support/temporal';
 
@@ -68,14 +68,7 @@ function startController(
     namespace,
     sampleIntervalSeconds: 1,
     sampleRetentionSeconds: 60,
-    defaults: {
-      utilizationThreshold: 0.5,
-      unneededSeconds: 600,
-      delayAfterAddMs: 0,
-      delayAfterFailureMs: 0,
-      maxGracefulTerminationSeconds: 600,
-      skippedChecks: [],
-    },
+    defaults: TEST_SCALE_DOWN_DEFAULTS,
     clusterHealth: {},
   });
   controllers.push(controller);

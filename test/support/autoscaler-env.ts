@@ -12,6 +12,7 @@ import {
   type ProvisioningDeps,
 } from '../../src/activities/provisioning';
 import { createScaleDownActivities, type ScaleDownDeps } from '../../src/activities/scale-down';
+import type { ScaleDownDefaults } from '../../src/disruption/scale-down-policy';
 import { API_VERSION, GROUP, VERSION } from '../../src/apis/v1alpha1';
 import { createAutoscalerWorker, type AutoscalerActivities } from '../../src/worker/worker';
 import { createKubeClients } from '../../src/kube/clients';
@@ -67,6 +68,16 @@ export async function startAutoscalerEnv(
   return { sim, deps, registry };
 }
 
+/** Cluster Autoscaler's defaults, without the cooldowns that would make tests wait. */
+export const TEST_SCALE_DOWN_DEFAULTS: ScaleDownDefaults = {
+  utilizationThreshold: 0.5,
+  unneededSeconds: 600,
+  delayAfterAddMs: 0,
+  delayAfterFailureMs: 0,
+  maxGracefulTerminationSeconds: 600,
+  skippedChecks: [],
+};
+
 /** Every activity, as src/worker/dependencies.ts builds them, with test timings. */
 export function activitiesOf(
   env: AutoscalerEnv,
@@ -78,14 +89,7 @@ export function activitiesOf(
     workflows,
     evictionRetryMs: 500,
     pauseCheckIntervalMs: 300,
-    policyDefaults: {
-      utilizationThreshold: 0.5,
-      unneededSeconds: 600,
-      delayAfterAddMs: 0,
-      delayAfterFailureMs: 0,
-      maxGracefulTerminationSeconds: 600,
-      skippedChecks: [],
-    },
+    policyDefaults: TEST_SCALE_DOWN_DEFAULTS,
     clusterHealth: {},
     ...overrides,
   };
