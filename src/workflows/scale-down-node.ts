@@ -1,6 +1,7 @@
 // One workflow per node removal (`scale-down/<namespace>/<node>`): re-check safety, wait while
 // paused, cordon, drain, wait while paused again, delete the VM, delete the Node and VPSieNode.
-// A drain that fails or times out uncordons the node. Each step is an activity.
+// A failed drain gives an underutilised node back (uncordoned); an explicitly deleted node stays
+// cordoned and is drained again after a back-off. Each step is an activity.
 import {
   defineQuery,
   isCancellation,
