@@ -1,6 +1,7 @@
 // Applying YAML manifests the way `kubectl apply --server-side -f DIR` does: every document of
 // every .yaml file in a folder (in file-name order), created or updated by server-side apply.
-// The demo installs the CRDs (crds/) and its sample objects (deploy/examples/demo/) with it.
+// The demo installs the CRDs (crds/) and its sample objects (deploy/examples/demo/) with it, and
+// scripts/deploy/install.ts the whole of deploy/.
 import * as k8s from '@kubernetes/client-node';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,6 +35,7 @@ export function describeObject(obj: k8s.KubernetesObject): string {
 export async function applyManifests(
   kc: k8s.KubeConfig,
   objects: k8s.KubernetesObject[],
+  options: { dryRun?: boolean } = {},
 ): Promise<void> {
   const api = k8s.KubernetesObjectApi.makeApiClient(kc);
   for (const obj of objects) {
@@ -41,7 +43,7 @@ export async function applyManifests(
       await api.patch(
         obj,
         undefined,
-        undefined,
+        options.dryRun ? 'All' : undefined,
         FIELD_MANAGER,
         true,
         k8s.PatchStrategy.ServerSideApply,
