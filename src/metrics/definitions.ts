@@ -108,7 +108,7 @@ export const METRIC_FAMILIES = {
     area: 'Scale-down safety',
     process: 'controller and worker',
     updatedBy:
-      'controller when it declines to start a scale-down (policy, paused, cooldown, min nodes, one already running); worker when the scale-down safety checks reject every candidate node',
+      "controller on every pass (each utilizationSampleIntervalSeconds) for each node unneeded long enough that it still does not remove (policy, paused, cooldown, min nodes, concurrency, a failing safety check); worker when a scale-down workflow's own safety re-check blocks it. A steadily rising rate for one reason is a node held back for that reason",
   }),
   safetyCheckFailures: counter({
     name: 'safety_check_failures_total',
@@ -118,7 +118,7 @@ export const METRIC_FAMILIES = {
     area: 'Scale-down safety',
     process: 'controller and worker',
     updatedBy:
-      'whoever evaluates the check: the controller for group-level checks, the worker for node-level ones',
+      'whoever evaluates the checks: the controller before choosing a node (each pass), the worker when a scale-down workflow re-checks it',
   }),
   nodeDrainDuration: histogram({
     name: 'node_drain_duration_seconds',
