@@ -1,15 +1,24 @@
-// `npm run demo`: the whole system locally on embedded defaults, all on 127.0.0.1. It starts a
-// Temporal dev server (with its Web UI), a real control plane (kwok for kubelets), the CRDs, the
-// VPSie simulator (its VMs join the cluster as kwok nodes), the worker and the controller as
-// separate processes, and Prometheus scraping both. Then it applies deploy/examples/demo/ (a
-// NodeGroup and two VPSieNodes), narrates their provisioning, deletes one VPSieNode to show a
-// scale-down, and keeps everything up until Ctrl-C.
+// `npm run demo`: the whole system locally on embedded defaults, all on 127.0.0.1, except for
+// scale-down timings shortened to seconds (DEMO_SCALING_ENV below and the NodeGroup's
+// scaleDownPolicy). It starts a Temporal dev server (with its Web UI), a real control plane (kwok
+// for kubelets), the CRDs, the VPSie simulator (its VMs join the cluster as kwok nodes), the
+// worker and the controller as separate processes, and Prometheus scraping both. Then it applies
+// deploy/examples/demo/ (a NodeGroup with minNodes 1 and three VPSieNodes), narrates their
+// provisioning, deletes VPSieNode demo-1 to show an operator's scale-down, then waits for the
+// controller's own decision: one of the two idle nodes left is removed as underutilised (trigger
+// `underutilized`) and minNodes keeps the other. It keeps everything up until Ctrl-C.
 //
-// `--once`: the same, then it checks the outcome (both nodes became Ready; the deleted one's VM,
-// Node and VPSieNode are gone; Prometheus scrapes the worker), tears everything down and exits
-// 0, or 1 with what failed.
+// `--once`: the same, then it checks the outcome (every node became Ready; demo-1's VM, Node and
+// VPSieNode are gone; exactly one of demo-2 / demo-3 was removed by an `underutilized`
+// scale-down workflow and the controller then declined the other for minNodes; Prometheus
+// scrapes the worker), tears everything down and exits 0, or 1 with what failed.
 import * as k8s from '@kubernetes/client-node';
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  WorkflowNotFoundError,
+  type WorkflowExecutionDescription,
+} from '@temporalio/client';
 import type { QueryDefinition } from '@temporalio/common';
 import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +30,11 @@ import {
   type VpsieSimulator,
 } from '../../src/simulator';
 import { provisioningStatusQuery, provisionWorkflowId } from '../../src/workflows/provision-node';
-import { scaleDownStatusQuery, scaleDownWorkflowId } from '../../src/workflows/scale-down-node';
+import {
+  scaleDownStatusQuery,
+  scaleDownWorkflowId,
+  type scaleDownNode,
+} from '../../src/workflows/scale-down-node';
 import {
   httpOk,
   startAutoscalerProcess,
@@ -34,6 +47,7 @@ import { startCluster, stopCluster } from './lib/local-cluster';
 import { applyManifests, describeObject, installCrds, readManifests } from './lib/manifests';
 import { isRunning, logTail, sleep } from './lib/processes';
 import { startPrometheus, stopPrometheus } from './lib/prometheus-server';
+import { ScaleDownWatch, scaleDownRunInput, searchAttributesOf } from './lib/scale-down-watch';
 import { startTemporal, stopTemporal } from './lib/temporal-dev-server';
 import { Narrator, Timeline } from './lib/timeline';
 
@@ -41,12 +55,30 @@ const NAME = 'demo';
 const SAMPLE_DIR = join(REPO_ROOT, 'deploy/examples/demo');
 const NAMESPACE = 'vpsie-demo';
 const NODE_GROUP = 'demo-workers';
+/** Deleted by the demo, as an operator would; the autoscaler then removes one more itself. */
 const SCALED_DOWN = 'demo-1';
 const TEMPORAL_NAMESPACE = 'default';
 const TASK_QUEUE = 'vpsie-autoscaler';
 const PROVISION_TIMEOUT_MS = 180_000;
 const SCALE_DOWN_TIMEOUT_MS = 180_000;
 const once = process.argv.includes('--once');
+
+// DEMO TIMINGS for the autoscaler's own scale-down: seconds where the defaults are minutes, so
+// it happens within the demo. Given to the controller, which samples and decides, and to the
+// worker, whose safety re-check before a removal applies the same delay after a scale-up. The
+// NodeGroup's scaleDownPolicy (deploy/examples/demo/10-nodegroup.yaml) sets its own threshold,
+// unneeded time (20 s) and cooldown (10 s); these are the cluster-wide settings around them.
+const DEMO_SCALING_ENV = {
+  // Sample every node's utilisation every 2 s (default 60).
+  VPSIE_AUTOSCALER_SCALING_UTILIZATION_SAMPLE_INTERVAL_SECONDS: '2',
+  // Unneeded time of groups that set none (default 600); the demo's group sets 20 s itself.
+  VPSIE_AUTOSCALER_SCALING_SCALE_DOWN_UNNEEDED_SECONDS: '20',
+  // Sample history per node (default 3600). Validation: interval <= unneeded <= retention.
+  VPSIE_AUTOSCALER_SCALING_UTILIZATION_SAMPLE_RETENTION_SECONDS: '60',
+  // No scale-down this long after a scale-up (default 600). The group's cooldownSeconds (10)
+  // says the same per group; the longer of the two wins, so here the group's 10 s.
+  VPSIE_AUTOSCALER_SCALING_SCALE_DOWN_DELAY_AFTER_ADD_SECONDS: '5',
+};
 
 /** What is running, for shutdown (each part is stopped only if it was started). */
 const running: {
@@ -57,6 +89,7 @@ const running: {
   controller?: AutoscalerProcess;
   prometheus?: boolean;
   narrator?: Narrator;
+  scaleDownWatch?: ScaleDownWatch;
   connection?: Connection;
 } = {};
 
@@ -130,6 +163,7 @@ async function main(): Promise<void> {
     kubeconfig: cluster.kubeconfig,
     vpsieBaseUrl: sim.url,
     vpsieToken: DEFAULT_SIMULATOR_TOKEN,
+    env: DEMO_SCALING_ENV,
   };
   running.worker = await startAutoscalerProcess(NAME, 'worker', settings);
   running.controller = await startAutoscalerProcess(NAME, 'controller', settings);
@@ -163,6 +197,21 @@ async function main(): Promise<void> {
   checkpoint();
   running.narrator = new Narrator({ kc, namespace: NAMESPACE, sim, timeline, workflowUrl });
   await running.narrator.start();
+  const narrator = running.narrator;
+  running.scaleDownWatch = new ScaleDownWatch({
+    client,
+    nodeGroup: `${NAMESPACE}/${NODE_GROUP}`,
+    timeline,
+    workflowUrl,
+    controllerLog: controller.logFile,
+    onStart: (run) =>
+      narrator.scaleDownStarted(
+        run.input.vpsieNode ?? run.input.nodeName,
+        run.workflowId,
+        run.startMs,
+      ),
+  });
+  running.scaleDownWatch.start();
 
   checkpoint();
   const sample = readManifests(SAMPLE_DIR);
@@ -173,6 +222,8 @@ async function main(): Promise<void> {
   const vpsieNodes = sample
     .filter((obj) => obj.kind === 'VPSieNode')
     .map((obj) => obj.metadata!.name!);
+  const group = demoGroupPolicy(sample);
+  let kept: string | undefined;
 
   const custom = kc.makeApiClient(k8s.CustomObjectsApi);
   const core = kc.makeApiClient(k8s.CoreV1Api);
@@ -191,6 +242,32 @@ async function main(): Promise<void> {
     });
     await waitForScaleDown(custom, core, sim, vpsieNodes);
     timeline.say(`scale-down of ${SCALED_DOWN} done: VM deleted at VPSie, Node and VPSieNode gone`);
+
+    const idle = vpsieNodes.filter((name) => name !== SCALED_DOWN);
+    timeline.say(
+      `the autoscaler's own scale-down: ${idle.join(' and ')} run no pods, so they are below ` +
+        `${group.utilizationThreshold * 100} % requested. The controller samples every ` +
+        `${DEMO_SCALING_ENV.VPSIE_AUTOSCALER_SCALING_UTILIZATION_SAMPLE_INTERVAL_SECONDS} s and ` +
+        `removes such a node after ${group.unneededTimeSeconds} s (and not within ` +
+        `${group.cooldownSeconds} s of the group's last scale-up), one at a time, keeping ` +
+        `minNodes ${group.minNodes}: expect one to go about ${group.unneededTimeSeconds} s ` +
+        'after they joined',
+    );
+    const auto = await waitForAutoscalerScaleDown(
+      client,
+      custom,
+      core,
+      sim,
+      controller,
+      idle,
+      group,
+    );
+    kept = auto.kept;
+    timeline.say(
+      `automatic scale-down of ${auto.removed} done (${auto.workflowId}: REMOVED; ` +
+        `${auto.searchAttributes}); minNodes ${group.minNodes} keeps ${auto.kept}: the controller ` +
+        `declined it ${auto.minNodesDeclines} times since (scale_down_blocked_total{reason="min_nodes"})`,
+    );
     timeline.say(`Prometheus: ${await waitForScrapes(prometheus.url)}`);
   } catch (err) {
     if (err instanceof Interrupted) throw err;
@@ -208,6 +285,7 @@ async function main(): Promise<void> {
     worker,
     controller,
     simLog,
+    lastNode: kept ?? vpsieNodes[vpsieNodes.length - 1]!,
   });
   if (once) {
     console.log('--once: all checks passed; tearing down');
@@ -339,6 +417,217 @@ async function waitForScaleDown(
   }
 }
 
+interface DemoGroupPolicy {
+  minNodes: number;
+  utilizationThreshold: number;
+  unneededTimeSeconds: number;
+  cooldownSeconds: number;
+}
+
+/** The demo NodeGroup's scale-down settings, as written in deploy/examples/demo/. */
+function demoGroupPolicy(sample: k8s.KubernetesObject[]): DemoGroupPolicy {
+  const group = sample.find((o) => o.kind === 'NodeGroup' && o.metadata?.name === NODE_GROUP) as
+    { spec?: { minNodes?: number; scaleDownPolicy?: Partial<DemoGroupPolicy> } } | undefined;
+  const spec = group?.spec;
+  const policy = spec?.scaleDownPolicy ?? {};
+  const { utilizationThreshold, unneededTimeSeconds, cooldownSeconds } = policy;
+  if (
+    spec?.minNodes === undefined ||
+    utilizationThreshold === undefined ||
+    unneededTimeSeconds === undefined ||
+    cooldownSeconds === undefined
+  ) {
+    throw new Error(
+      `${SAMPLE_DIR}: NodeGroup ${NODE_GROUP} needs minNodes and scaleDownPolicy ` +
+        'utilizationThreshold, unneededTimeSeconds and cooldownSeconds (the demo timings)',
+    );
+  }
+  return { minNodes: spec.minNodes, utilizationThreshold, unneededTimeSeconds, cooldownSeconds };
+}
+
+type Description = WorkflowExecutionDescription;
+
+/** The scale-down workflows (latest run) of these nodes that exist, by node. */
+async function scaleDownsOf(client: Client, names: string[]) {
+  const found: Array<{ name: string; workflowId: string; description: Description }> = [];
+  for (const name of names) {
+    const workflowId = scaleDownWorkflowId({ namespace: NAMESPACE, nodeName: name });
+    try {
+      found.push({
+        name,
+        workflowId,
+        description: await client.workflow.getHandle(workflowId).describe(),
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
+  }
+  return found;
+}
+
+/** The controller's scale_down_blocked_total for the demo group, by reason. */
+async function blockedReasons(metricsUrl: string): Promise<Map<string, number>> {
+  const res = await fetch(metricsUrl, { signal: AbortSignal.timeout(2000) });
+  if (!res.ok) throw new Error(`${metricsUrl}: HTTP ${res.status}`);
+  const byReason = new Map<string, number>();
+  for (const line of (await res.text()).split('\n')) {
+    const reason = /\breason="([^"]*)"/.exec(line)?.[1];
+    if (
+      reason !== undefined &&
+      line.startsWith('vpsie_autoscaler_scale_down_blocked_total{') &&
+      line.includes(`nodegroup="${NODE_GROUP}"`) &&
+      line.includes(`namespace="${NAMESPACE}"`)
+    ) {
+      byReason.set(
+        reason,
+        (byReason.get(reason) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)),
+      );
+    }
+  }
+  return byReason;
+}
+
+const minNodesDeclines = async (metricsUrl: string) =>
+  (await blockedReasons(metricsUrl)).get('min_nodes') ?? 0;
+
+/** What the controller counted as blocking the group so far, for a failure message. */
+async function blockedSummary(metricsUrl: string): Promise<string> {
+  const byReason = await blockedReasons(metricsUrl).catch(() => undefined);
+  if (!byReason) return 'the controller metrics could not be read';
+  if (byReason.size === 0) return 'the controller counted no blocked scale-down';
+  const counts = [...byReason].map(([reason, n]) => `${reason}=${n}`).join(', ');
+  return `the controller counted blocked scale-downs: ${counts}`;
+}
+
+/**
+ * The autoscaler's own decision: the controller starts an `underutilized` scale-down of exactly
+ * one of `candidates` (idle, minNodes allows one to go), the workflow removes it (VM, Node and
+ * VPSieNode gone), and afterwards the controller declines the other for minNodes, pass after
+ * pass, without starting anything for it.
+ */
+async function waitForAutoscalerScaleDown(
+  client: Client,
+  custom: k8s.CustomObjectsApi,
+  core: k8s.CoreV1Api,
+  sim: VpsieSimulator,
+  controller: AutoscalerProcess,
+  candidates: string[],
+  group: DemoGroupPolicy,
+) {
+  const either = candidates.join(' or ');
+  const expected =
+    `expected exactly one of ${candidates.join(', ')} removed by a scale-down with trigger ` +
+    `underutilized and the other kept by minNodes ${group.minNodes}`;
+  const delayAfterAdd = Math.max(
+    group.cooldownSeconds,
+    Number(DEMO_SCALING_ENV.VPSIE_AUTOSCALER_SCALING_SCALE_DOWN_DELAY_AFTER_ADD_SECONDS),
+  );
+  const startTimeoutMs = (group.unneededTimeSeconds + delayAfterAdd + 30) * 1000;
+  const started = await waitFor(
+    `the controller to start a scale-down of ${either} (${expected}; unneeded ` +
+      `${group.unneededTimeSeconds} s, delay after scale-up ${delayAfterAdd} s)`,
+    startTimeoutMs,
+    async () => {
+      const found = await scaleDownsOf(client, candidates);
+      return found.length > 0 ? found : undefined;
+    },
+  ).catch(async (err: unknown) => {
+    if (!(err instanceof DemoCheckFailed)) throw err;
+    throw new DemoCheckFailed(
+      `${err.message}; saw no scale-down workflow for either, and ` +
+        (await blockedSummary(controller.metricsUrl)),
+    );
+  });
+  if (started.length !== 1) {
+    throw new DemoCheckFailed(
+      `${expected}; saw scale-down workflows for ${started.map((s) => s.name).join(' and ')}`,
+    );
+  }
+  const { name: removed, workflowId, description } = started[0]!;
+  const runId = description.runId;
+  const input = await scaleDownRunInput(client, workflowId, runId);
+  if (input.trigger !== 'underutilized' || input.nodeGroup !== NODE_GROUP) {
+    throw new DemoCheckFailed(
+      `${expected}; saw ${workflowId} started with trigger ${input.trigger} for NodeGroup ` +
+        `${input.namespace}/${input.nodeGroup}`,
+    );
+  }
+  const kept = candidates.find((name) => name !== removed);
+  if (kept === undefined) throw new Error(`the demo needs two idle nodes, has ${either}`);
+
+  const handle = client.workflow.getHandle<typeof scaleDownNode>(workflowId, runId);
+  let final: Description | undefined;
+  await waitFor(
+    `the autoscaler's scale-down of ${removed} (${workflowId} REMOVED; VM deleted at VPSie, ` +
+      'Node and VPSieNode removed)',
+    SCALE_DOWN_TIMEOUT_MS,
+    async () => {
+      const now = await handle.describe();
+      if (now.status.name !== 'RUNNING' && now.status.name !== 'COMPLETED') {
+        throw new DemoCheckFailed(`${expected}; saw ${workflowId} end ${now.status.name}`);
+      }
+      if (now.status.name === 'RUNNING') return undefined;
+      const result = await handle.result();
+      if (result.result !== 'REMOVED') {
+        const why = result.result === 'BLOCKED' ? result.reason : result.errorType;
+        throw new DemoCheckFailed(
+          `${expected}; saw ${workflowId} end ${result.result} (${why}: ${result.message})`,
+        );
+      }
+      const vmGone = sim.state.vmsByHostname(removed).length === 0;
+      const nodeGone = (await readNode(core, removed)) === undefined;
+      const vpsieNodeGone = (await readVpsieNode(custom, removed)) === undefined;
+      final = now;
+      return vmGone && nodeGone && vpsieNodeGone ? true : undefined;
+    },
+  );
+  if (!sim.state.deletedVms().some((vm) => vm.hostname === removed)) {
+    throw new DemoCheckFailed(`the simulator has no record of deleting VM ${removed}`);
+  }
+
+  // minNodes: the controller keeps judging `kept` unneeded, and each pass declines it for
+  // min_nodes. Two more declines after the removal: two passes saw the group at minNodes.
+  const before = await minNodesDeclines(controller.metricsUrl);
+  const declines = await waitFor(
+    `the controller to keep ${kept} for minNodes ${group.minNodes} (${expected}; ` +
+      'scale_down_blocked_total{reason="min_nodes"} to grow by 2 passes after the removal)',
+    20_000,
+    async () => {
+      const now = await minNodesDeclines(controller.metricsUrl);
+      return now >= before + 2 ? now - before : undefined;
+    },
+  ).catch(async (err: unknown) => {
+    if (!(err instanceof DemoCheckFailed)) throw err;
+    throw new DemoCheckFailed(
+      `${err.message}; saw min_nodes at ${before} when ${removed} was gone, and ` +
+        (await blockedSummary(controller.metricsUrl)),
+    );
+  });
+  const [other] = await scaleDownsOf(client, [kept]);
+  if (other) {
+    throw new DemoCheckFailed(
+      `${expected}; saw a scale-down of ${kept} as well: ${other.workflowId} ` +
+        `${other.description.status.name}`,
+    );
+  }
+  const phase = (await readVpsieNode(custom, kept))?.status?.phase;
+  const vms = sim.state.vmsByHostname(kept);
+  const nodeIsReady = nodeReady(await readNode(core, kept));
+  if (phase !== 'Ready' || !nodeIsReady || vms.length !== 1 || vms[0]!.phase !== 'running') {
+    throw new DemoCheckFailed(
+      `${expected}; saw ${kept}: VPSieNode ${phase ?? 'gone'}, Node ${nodeIsReady ? 'Ready' : 'not Ready'}, ` +
+        `${vms.length} VM(s)${vms[0] ? ` (${vms[0].phase})` : ''}`,
+    );
+  }
+  return {
+    removed,
+    kept,
+    workflowId,
+    minNodesDeclines: declines,
+    searchAttributes: final ? searchAttributesOf(final) : '',
+  };
+}
+
 interface PromVector {
   status: string;
   data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
@@ -352,7 +641,7 @@ async function promQuery(url: string, expr: string): Promise<PromVector['data'][
 }
 
 /** Waits until Prometheus has scraped the worker successfully (and, best effort, the
- * controller); returns what it has of both. */
+ * controller and its scale-down decision); returns what it has of both. */
 async function waitForScrapes(url: string): Promise<string> {
   const up = async (component: string) =>
     (await promQuery(url, `up{job="vpsie-autoscaler",component="${component}"}`))[0]?.value[1];
@@ -366,16 +655,33 @@ async function waitForScrapes(url: string): Promise<string> {
   ).catch((err: unknown) => {
     if (!(err instanceof DemoCheckFailed)) throw err;
   });
+  const decisions = () =>
+    promQuery(
+      url,
+      'sum by (reason) (vpsie_autoscaler_scaling_decisions_total{decision="scale_down"})',
+    );
+  // Scraped every 5 s: the controller's decision a few seconds ago may not be in yet.
+  await waitFor('', 10_000, async () => ((await decisions()).length > 0 ? true : undefined)).catch(
+    (err: unknown) => {
+      if (!(err instanceof DemoCheckFailed)) throw err;
+    },
+  );
   const provisioned = await promQuery(
     url,
     'sum by (result) (vpsie_autoscaler_node_provisioning_duration_seconds_count)',
   );
+  const scaledDown = await decisions();
   return [
     `up{component="worker"}=${await up('worker')}`,
     `up{component="controller"}=${(await up('controller')) ?? 'not scraped yet'}`,
     ...provisioned.map(
       (r) => `node provisionings (result=${r.metric.result ?? '?'}): ${r.value[1]}`,
     ),
+    ...(scaledDown.length > 0
+      ? scaledDown.map(
+          (r) => `scale-down decisions (reason=${r.metric.reason ?? '?'}): ${r.value[1]}`,
+        )
+      : ['scale-down decisions: not scraped yet']),
   ].join(', ');
 }
 
@@ -387,14 +693,20 @@ function diagnostics(
   vpsieNodes: string[],
 ) {
   return async (err: unknown) => {
-    if (once) running.narrator?.stop();
+    if (once) {
+      running.narrator?.stop();
+      running.scaleDownWatch?.stop();
+    }
     console.error(`\nFAILED: ${err instanceof Error ? err.message : String(err)}`);
     const workflows: Array<[string, QueryDefinition<unknown>]> = [
       ...vpsieNodes.map((name): [string, QueryDefinition<unknown>] => [
         provisionWorkflowId({ namespace: NAMESPACE, name }),
         provisioningStatusQuery,
       ]),
-      [scaleDownWorkflowId({ namespace: NAMESPACE, nodeName: SCALED_DOWN }), scaleDownStatusQuery],
+      ...vpsieNodes.map((name): [string, QueryDefinition<unknown>] => [
+        scaleDownWorkflowId({ namespace: NAMESPACE, nodeName: name }),
+        scaleDownStatusQuery,
+      ]),
     ];
     for (const [id, query] of workflows) {
       try {
@@ -422,6 +734,8 @@ function printSummary(s: {
   worker: AutoscalerProcess;
   controller: AutoscalerProcess;
   simLog: string;
+  /** A node still there, for the scale-down-by-hand example. */
+  lastNode: string;
 }): void {
   const rel = (path: string) =>
     path.startsWith(REPO_ROOT) ? path.slice(REPO_ROOT.length + 1) : path;
@@ -443,7 +757,7 @@ function printSummary(s: {
       `  ${cli} pause-scale-down --nodegroup ${group} --for 1h --reason "demo"`,
       `  ${cli} scale-down-status --nodegroup ${group}`,
       `  ${cli} resume-scale-down --nodegroup ${group}`,
-      `Scale down by hand: ${kubectl} delete vpsienode -n ${NAMESPACE} demo-2`,
+      `Scale down by hand: ${kubectl} delete vpsienode -n ${NAMESPACE} ${s.lastNode}`,
       '',
     ].join('\n'),
   );
@@ -455,6 +769,7 @@ function shutdown(): Promise<void> {
   shuttingDown ??= (async () => {
     console.log('stopping: controller, worker, simulator, Prometheus, control plane, Temporal');
     running.narrator?.stop();
+    running.scaleDownWatch?.stop();
     const steps: Array<[boolean, () => Promise<void>]> = [
       [running.controller !== undefined, () => stopAutoscalerProcess(NAME, 'controller')],
       [running.worker !== undefined, () => stopAutoscalerProcess(NAME, 'worker')],

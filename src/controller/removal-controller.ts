@@ -106,6 +106,9 @@ export class RemovalController {
     }
     const request = removalRequest(obj, kind);
     if (!request) return;
+    // The informer's copy may be older than the object: a removal that just released our
+    // finalizer (and finished) must not be started again from a stale event.
+    if (!(await this.stillAwaitingRemoval(obj, kind))) return;
     if (kind === 'VPSieNode') await this.cancelProvisioning(request);
     try {
       await this.options.workflows.start(scaleDownNode, {
@@ -122,6 +125,29 @@ export class RemovalController {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
         this.options.logger.error('starting removal failed', { request, err });
       }
+    }
+  }
+
+  private async stillAwaitingRemoval(obj: OwnedObject, kind: 'Node' | 'VPSieNode') {
+    const name = obj.metadata?.name ?? '';
+    const { kubeConfig } = this.options;
+    try {
+      const current: OwnedObject =
+        kind === 'Node'
+          ? ((await kubeConfig.makeApiClient(k8s.CoreV1Api).readNode({ name })) as OwnedObject)
+          : ((await kubeConfig.makeApiClient(k8s.CustomObjectsApi).getNamespacedCustomObject({
+              group: GROUP,
+              version: VERSION,
+              namespace: obj.metadata?.namespace ?? '',
+              plural: 'vpsienodes',
+              name,
+            })) as OwnedObject);
+      return removalRequest(current, kind) !== undefined;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      // Cannot tell: go ahead as the event says (a running removal is reused, not repeated).
+      this.options.logger.warn(`re-reading ${kind} ${name} failed`, { err });
+      return true;
     }
   }
 

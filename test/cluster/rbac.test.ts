@@ -79,6 +79,19 @@ const AUTOSCALER = GROUP; // autoscaler.vpsie.com
 // src/kube/node-metrics.ts). It writes nothing but our finalizer on VPSieNodes and its Lease.
 const CONTROLLER_NEEDS: Access[] = [
   {
+    verb: 'get',
+    resource: 'nodes',
+    where: 'cluster',
+    why: 'removal controller: re-reads a deleted Node before starting its removal',
+  },
+  {
+    verb: 'get',
+    group: AUTOSCALER,
+    resource: 'vpsienodes',
+    where: ANY_NAMESPACE,
+    why: 'removal controller: re-reads a deleted VPSieNode before starting its removal',
+  },
+  {
     verb: 'list',
     resource: 'nodes',
     where: 'cluster',
@@ -190,7 +203,6 @@ const CONTROLLER_NEEDS: Access[] = [
   },
 ];
 
-// Powers the controller must not have: it never writes Nodes, Pods or Secrets.
 /** Neither ServiceAccount may change RBAC: no escalation, no binding, no new RoleBindings. */
 function noRbacChanges(namespace: string): Access[] {
   const rbac = { group: 'rbac.authorization.k8s.io', why: 'no RBAC changes' };
@@ -201,6 +213,7 @@ function noRbacChanges(namespace: string): Access[] {
   ];
 }
 
+// Powers the controller must not have: it never writes Nodes, Pods or Secrets.
 const CONTROLLER_DENIED: Access[] = [
   {
     verb: 'get',

@@ -28,6 +28,8 @@ interface Seen {
   lastError?: string;
   workflows: Set<string>;
   deletionSeen?: number;
+  /** The scale-down workflow removing it, once one has started (ScaleDownWatch tells us). */
+  scaleDown?: { workflowId: string; startMs: number };
 }
 
 interface NodeSeen {
@@ -103,11 +105,7 @@ export class Narrator {
     const now = Date.now();
     let seen = this.vpsieNodes.get(name);
     if (type === 'DELETED') {
-      const since = seen?.deletionSeen ?? seen?.firstSeen;
-      timeline.say(
-        `VPSieNode ${name} is gone` +
-          (since ? `: scale-down took ${seconds(now - since)} from the delete request` : ''),
-      );
+      timeline.say(`VPSieNode ${name} is gone${seen ? this.removalTook(seen, now) : ''}`);
       this.vpsieNodes.delete(name);
       return;
     }
@@ -152,6 +150,24 @@ export class Narrator {
             : ''),
       );
     }
+  }
+
+  /** A scale-down workflow started for this VPSieNode (seen through Temporal). */
+  scaleDownStarted(name: string, workflowId: string, startMs: number): void {
+    const seen = this.vpsieNodes.get(name);
+    if (seen && !seen.scaleDown) seen.scaleDown = { workflowId, startMs };
+  }
+
+  /** From whatever started the removal: the delete request, else the autoscaler's workflow. */
+  private removalTook(seen: Seen, now: number): string {
+    const { deletionSeen, scaleDown } = seen;
+    if (deletionSeen !== undefined && (!scaleDown || deletionSeen <= scaleDown.startMs)) {
+      return `: scale-down took ${seconds(now - deletionSeen)} from the delete request`;
+    }
+    if (scaleDown) {
+      return `: scale-down took ${seconds(now - scaleDown.startMs)} from the start of ${scaleDown.workflowId}`;
+    }
+    return '';
   }
 
   private onNode(type: string, node: k8s.V1Node): void {
