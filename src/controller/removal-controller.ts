@@ -2,16 +2,14 @@
 // carry our finalizer, so the API server keeps them until this controller has started the
 // scale-down workflow, which drains, deletes the VM and then releases the finalizers.
 import * as k8s from '@kubernetes/client-node';
-import { TypedSearchAttributes } from '@temporalio/common';
 import { WorkflowExecutionAlreadyStartedError, type WorkflowClient } from '@temporalio/client';
 import { FINALIZERS, GROUP, LABELS, MANAGED_LABEL_VALUE, VERSION } from '../apis/v1alpha1';
 import type { ScaleDownInput } from '../activities/scale-down/types';
 import { apiStatus, isNotFound, mergePatch } from '../kube/clients';
 import { restartOnError, vpsieNodeInformer } from '../kube/informers';
 import type { Logger } from '../logging/logger';
-import { SearchAttributes } from '../temporal/search-attributes';
 import { provisionWorkflowId } from '../workflows/provision-node';
-import { scaleDownNode, scaleDownWorkflowId } from '../workflows/scale-down-node';
+import { startScaleDownWorkflow } from './start-scale-down';
 
 interface OwnedObject extends k8s.KubernetesObject {
   spec?: { nodeGroupName?: string; nodeName?: string };
@@ -111,16 +109,12 @@ export class RemovalController {
     if (!(await this.stillAwaitingRemoval(obj, kind))) return;
     if (kind === 'VPSieNode') await this.cancelProvisioning(request);
     try {
-      await this.options.workflows.start(scaleDownNode, {
-        workflowId: scaleDownWorkflowId(request),
-        taskQueue: this.options.taskQueue,
-        args: [request],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        typedSearchAttributes: new TypedSearchAttributes([
-          { key: SearchAttributes.operation, value: 'scale-down' },
-          { key: SearchAttributes.nodeGroup, value: `${request.namespace}/${request.nodeGroup}` },
-        ]),
-      });
+      await startScaleDownWorkflow(
+        this.options.workflows,
+        this.options.taskQueue,
+        request,
+        'USE_EXISTING',
+      );
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
         this.options.logger.error('starting removal failed', { request, err });

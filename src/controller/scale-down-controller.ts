@@ -4,7 +4,6 @@
 // (src/disruption), then start a `scale-down/<namespace>/<node>` workflow for each. The workflow does the removal; this
 // controller only decides. A failed pass is logged and counted, and the next one runs as usual.
 import type * as k8s from '@kubernetes/client-node';
-import { TypedSearchAttributes } from '@temporalio/common';
 import { WorkflowExecutionAlreadyStartedError, type WorkflowClient } from '@temporalio/client';
 import type { ScaleDownInput } from '../activities/scale-down/types';
 import { effectiveScaleDownPolicy } from '../disruption/scale-down-policy';
@@ -12,8 +11,8 @@ import { planGroupScaleDown } from '../disruption/underutilized';
 import type { Logger } from '../logging/logger';
 import type { Metrics } from '../metrics/recorders';
 import type { ReconcileErrorType } from '../metrics/label-values';
-import { SearchAttributes } from '../temporal/search-attributes';
-import { scaleDownNode, scaleDownWorkflowId } from '../workflows/scale-down-node';
+import { scaleDownWorkflowId } from '../workflows/scale-down-node';
+import { startScaleDownWorkflow } from './start-scale-down';
 import { InFlightRemovals, type InFlightRemoval } from './scale-down-in-flight';
 import { groupOutcome, type Decline } from './scale-down-outcome';
 import type { ScaleDownSettings } from '../disruption/scale-down-settings';
@@ -250,21 +249,9 @@ export class ScaleDownController {
     const workflowId = scaleDownWorkflowId(input);
     const ref = { namespace: input.namespace, nodeGroup: input.nodeGroup };
     try {
-      await workflows.start(scaleDownNode, {
-        workflowId,
-        taskQueue,
-        args: [input],
-        // FAIL rather than USE_EXISTING: "already running" must be told apart from "started",
-        // so a removal is never counted (or logged as started) twice.
-        workflowIdConflictPolicy: 'FAIL',
-        typedSearchAttributes: new TypedSearchAttributes([
-          { key: SearchAttributes.operation, value: 'scale-down' },
-          { key: SearchAttributes.nodeGroup, value: groupKey(input.namespace, input.nodeGroup) },
-          ...(input.vpsieNode
-            ? [{ key: SearchAttributes.vpsieNode, value: `${input.namespace}/${input.vpsieNode}` }]
-            : []),
-        ]),
-      });
+      // FAIL rather than USE_EXISTING: "already running" must be told apart from "started",
+      // so a removal is never counted (or logged as started) twice.
+      await startScaleDownWorkflow(workflows, taskQueue, input, 'FAIL');
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
         this.inFlight.remember(input);

@@ -5,7 +5,11 @@
 // remembered and, until the query lists them, described one by one.
 import { WorkflowNotFoundError, type WorkflowClient } from '@temporalio/client';
 import { SearchAttributes } from '../temporal/search-attributes';
-import { scaleDownNode, scaleDownWorkflowId } from '../workflows/scale-down-node';
+import {
+  parseScaleDownWorkflowId,
+  scaleDownNode,
+  scaleDownWorkflowId,
+} from '../workflows/scale-down-node';
 
 export interface InFlightRemoval {
   workflowId: string;
@@ -13,15 +17,6 @@ export interface InFlightRemoval {
   nodeName: string;
   /** From the VpsieNodeGroup search attribute; absent when the workflow has not set it. */
   nodeGroup?: string;
-}
-
-/** `scale-down/<namespace>/<node>` back to its parts; undefined for any other id. */
-export function parseScaleDownWorkflowId(
-  workflowId: string,
-): { namespace: string; nodeName: string } | undefined {
-  const parts = workflowId.split('/');
-  if (parts.length !== 3 || parts[0] !== 'scale-down' || !parts[1] || !parts[2]) return undefined;
-  return { namespace: parts[1], nodeName: parts[2] };
 }
 
 /** The group name out of a `<namespace>/<group>` VpsieNodeGroup value of that namespace. */

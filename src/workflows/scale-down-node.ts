@@ -32,6 +32,15 @@ export function scaleDownWorkflowId(input: { namespace: string; nodeName: string
   return `scale-down/${input.namespace}/${input.nodeName}`;
 }
 
+/** `scale-down/<namespace>/<node>` back to its parts; undefined for any other id. */
+export function parseScaleDownWorkflowId(
+  workflowId: string,
+): { namespace: string; nodeName: string } | undefined {
+  const parts = workflowId.split('/');
+  if (parts.length !== 3 || parts[0] !== 'scale-down' || !parts[1] || !parts[2]) return undefined;
+  return { namespace: parts[1], nodeName: parts[2] };
+}
+
 /** Back-off between drains of an explicitly deleted node: doubling up to this. */
 const MAX_DRAIN_RETRY_DELAY_MS = 15 * 60_000;
 

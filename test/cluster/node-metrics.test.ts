@@ -4,8 +4,8 @@
 // list is covered by test/unit/state/node-metrics.test.ts.)
 import * as k8s from '@kubernetes/client-node';
 import { METRICS_GROUP, NodeMetricsReader } from '../../src/kube/node-metrics';
-import type { LogFields, Logger } from '../../src/logging/logger';
 import { kubeConfig } from '../support/cluster';
+import { recordingLogger } from '../support/recording-logger';
 
 const kc = kubeConfig();
 
@@ -15,17 +15,7 @@ test('the test control plane does not serve metrics.k8s.io', async () => {
 });
 
 test('the adapter reports the absent API as undefined, logging it once', async () => {
-  const lines: Array<{ level: string; msg: string; fields?: LogFields }> = [];
-  const at = (level: string) => (msg: string, fields?: LogFields) => {
-    lines.push({ level, msg, fields });
-  };
-  const logger: Logger = {
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    child: () => logger,
-  };
+  const { logger, lines } = recordingLogger();
   const reader = new NodeMetricsReader(kc, logger);
   for (let round = 0; round < 3; round++) {
     await expect(reader.read()).resolves.toBeUndefined();

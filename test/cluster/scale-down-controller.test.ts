@@ -16,7 +16,7 @@ import {
   ScaleDownController,
   type ScaleDownPass,
 } from '../../src/controller/scale-down-controller';
-import { silentLogger, type LogFields, type Logger } from '../../src/logging/logger';
+import { silentLogger, type Logger } from '../../src/logging/logger';
 import { createMetrics } from '../../src/metrics/recorders';
 import { SearchAttributes } from '../../src/temporal/search-attributes';
 import { scaleDownWorkflowId } from '../../src/workflows/scale-down-node';
@@ -30,6 +30,7 @@ import {
 import { TEST_SCALE_DOWN_DEFAULTS, createNodeGroup } from '../support/autoscaler-env';
 import { installCrds } from '../support/crds';
 import { createTemporalEnv } from '../support/temporal';
+import { recordingLogger } from '../support/recording-logger';
 
 const kc = kubeConfig();
 const core = kc.makeApiClient(k8s.CoreV1Api);
@@ -310,17 +311,7 @@ test('a usage group without metrics.k8s.io is sampled by requests, and its idle 
   const busy = await createMember(group, `${group}-busy`);
   await bindPod(busy, '3');
 
-  const logged: Array<{ level: string; msg: string; fields?: LogFields }> = [];
-  const recording = (level: string) => (msg: string, fields?: LogFields) => {
-    logged.push({ level, msg, fields });
-  };
-  const logger: Logger = {
-    debug: () => undefined,
-    info: recording('info'),
-    warn: recording('warn'),
-    error: recording('error'),
-    child: () => logger,
-  };
+  const { logger, lines: logged } = recordingLogger(['info', 'warn', 'error']);
   const { controller } = startController(taskQueue, { metricsServerUtilization: true, logger });
   const done: ScaleDownPass[] = [];
   const started = await eventually(

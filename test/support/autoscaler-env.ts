@@ -31,6 +31,7 @@ import {
   SIM_SSH_KEYS,
 } from '../../src/simulator/catalogue';
 import { VpsieClient } from '../../src/vpsie';
+import type { AutoscalerSettings } from '../../scripts/dev/lib/autoscaler-processes';
 import { testCluster } from './cluster';
 
 export interface AutoscalerEnv {
@@ -220,13 +221,13 @@ export function workerProcessEnv(
   temporal: TestWorkflowEnvironment,
   env: AutoscalerEnv,
   taskQueue: string,
-): Record<string, string> {
+): AutoscalerSettings {
   return {
-    VPSIE_AUTOSCALER_TEMPORAL_ADDRESS: temporal.address,
-    VPSIE_AUTOSCALER_TEMPORAL_TASK_QUEUE: taskQueue,
-    VPSIE_AUTOSCALER_CONTROLLER_KUBECONFIG: testCluster().kubeconfig,
-    VPSIE_AUTOSCALER_VPSIE_BASE_URL: env.sim.url,
-    VPSIE_AUTOSCALER_VPSIE_TOKEN: DEFAULT_SIMULATOR_TOKEN,
-    VPSIE_AUTOSCALER_DEFAULT_SSH_KEY_IDS: SIM_SSH_KEYS.ops,
+    temporalAddress: temporal.address,
+    taskQueue,
+    kubeconfig: testCluster().kubeconfig,
+    vpsieBaseUrl: env.sim.url,
+    vpsieToken: DEFAULT_SIMULATOR_TOKEN,
+    env: { VPSIE_AUTOSCALER_DEFAULT_SSH_KEY_IDS: SIM_SSH_KEYS.ops },
   };
 }

@@ -1,7 +1,8 @@
 // A real Temporal dev server per test file: the CLI obtained by `npm run components`, started by
 // the SDK's own test environment (existing-path: the SDK's download would fail offline).
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { workflowsPath } from '../../src/worker/worker';
 import { SearchAttributes } from '../../src/temporal/search-attributes';
 import { components } from '../../scripts/dev/lib/components';
 
@@ -22,4 +23,25 @@ export async function createTemporalEnv(): Promise<TestWorkflowEnvironment> {
       extraArgs: ['--headless', '--log-level', 'warn'],
     },
   });
+}
+
+/** A worker running our workflow bundle with the given activities; `stop()` shuts it down. */
+export async function startWorkflowWorker(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  activities: object,
+): Promise<{ stop(): Promise<void> }> {
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: workflowsPath(),
+    activities,
+  });
+  const running = worker.run();
+  return {
+    stop: async () => {
+      worker.shutdown();
+      await running;
+    },
+  };
 }

@@ -9,7 +9,6 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { ApplicationFailure } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import type { ControlActivities, PauseScope } from '../../src/activities/scale-down/control-types';
 import type { PauseState } from '../../src/activities/scale-down/types';
 import { runCli } from '../../src/cli/main';
@@ -28,7 +27,7 @@ import {
   resumeScaleDownUpdate,
   scaleDownControl,
 } from '../../src/workflows/scale-down-control';
-import { createTemporalEnv } from '../support/temporal';
+import { createTemporalEnv, startWorkflowWorker } from '../support/temporal';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -40,8 +39,7 @@ interface Publication {
 }
 
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let workerRun: Promise<void>;
+let worker: Awaited<ReturnType<typeof startWorkflowWorker>> | undefined;
 const taskQueue = `scale-down-control-${randomUUID()}`;
 
 /** Every publishPauseState call, in the order the worker ran them. */
@@ -59,20 +57,11 @@ const activities: ControlActivities = {
 
 beforeAll(async () => {
   env = await createTemporalEnv();
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowsPath: require.resolve('../../src/workflows'),
-    activities,
-  });
-  workerRun = worker.run();
+  worker = await startWorkflowWorker(env, taskQueue, activities);
 });
 
 afterAll(async () => {
-  if (worker) {
-    worker.shutdown();
-    await workerRun;
-  }
+  await worker?.stop();
   await env?.teardown();
 });
 

@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import {
   ScaleDownFailureTypes,
   type ScaleDownActivities,
@@ -13,11 +12,10 @@ import {
   type ScaleDownTrigger,
 } from '../../src/activities/scale-down/types';
 import { scaleDownNode, scaleDownWorkflowId } from '../../src/workflows/scale-down-node';
-import { createTemporalEnv } from '../support/temporal';
+import { createTemporalEnv, startWorkflowWorker } from '../support/temporal';
 
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
+let worker: Awaited<ReturnType<typeof startWorkflowWorker>> | undefined;
 const taskQueue = `scale-down-node-${randomUUID()}`;
 
 /** Per node: the activities called, in order, and how many drains are still to fail. */
@@ -78,18 +76,11 @@ const activities: ScaleDownActivities = {
 
 beforeAll(async () => {
   env = await createTemporalEnv();
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowsPath: require.resolve('../../src/workflows'),
-    activities,
-  });
-  running = worker.run();
+  worker = await startWorkflowWorker(env, taskQueue, activities);
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
+  await worker?.stop();
   await env?.teardown();
 });
 

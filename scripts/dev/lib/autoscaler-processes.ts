@@ -6,7 +6,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LOCAL_DIR, REPO_ROOT } from './components';
-import { freePort, isRunning, logTail, sleep, startService, stopService } from './processes';
+import { freePort, startService, stopService, waitUntil } from './processes';
 
 export type AutoscalerComponent = 'worker' | 'controller';
 
@@ -97,27 +97,13 @@ export async function stopAutoscalerProcess(
 }
 
 /** Polls `check` until true; fails at once, with the end of its log, if the process exits. */
-export async function waitForProcess(
+export function waitForProcess(
   proc: AutoscalerProcess,
   what: string,
   timeoutMs: number,
   check: () => Promise<boolean>,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!isRunning(proc.pid)) {
-      throw new Error(
-        `the ${proc.component} exited while waiting for ${what}; end of ${proc.logFile}:\n` +
-          logTail(proc.logFile),
-      );
-    }
-    if (await check().catch(() => false)) return;
-    await sleep(250);
-  }
-  throw new Error(
-    `${what}: not within ${Math.round(timeoutMs / 1000)} s; end of ${proc.logFile}:\n` +
-      logTail(proc.logFile),
-  );
+  return waitUntil(`the ${proc.component}: ${what}`, timeoutMs, check, proc.logFile, proc.pid);
 }
 
 export const httpOk = (url: string) =>

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { waitUntil } from './processes';
 
-const FIELD_MANAGER = 'vpsie-autoscaler-demo';
+// The owner of the fields these scripts apply (the demo and scripts/deploy/install.ts).
+const FIELD_MANAGER = 'vpsie-autoscaler-scripts';
 
 /** The objects in `dir`'s .yaml/.yml files, files in name order, documents in file order. */
 export function readManifests(dir: string): k8s.KubernetesObject[] {

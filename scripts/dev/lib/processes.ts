@@ -81,11 +81,11 @@ export async function waitUntil(
     if (await check().catch(() => false)) return;
     if (pid !== undefined && !isRunning(pid)) {
       const tail = logFile ? `:\n${logTail(logFile, 5)}` : '';
-      throw new ServiceExitedError(`${what} exited while starting${tail}`);
+      throw new ServiceExitedError(`${what}: the process exited${tail}`);
     }
     await sleep(250);
   }
-  const hint = logFile ? `; see ${logFile}` : '';
+  const hint = logFile ? `; end of ${logFile}:\n${logTail(logFile)}` : '';
   throw new Error(`${what} not ready within ${Math.round(timeoutMs / 1000)}s${hint}`);
 }
 

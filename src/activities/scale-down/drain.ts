@@ -25,9 +25,6 @@ import {
   type ScaleDownTarget,
 } from './types';
 
-/** Error type of a drain that no retry can fix (e.g. we may not evict: RBAC). */
-export const DRAIN_REJECTED_FAILURE = ScaleDownFailureTypes.drainRejected;
-
 /** What each heartbeat reports; the last one is in the workflow's pending-activity details. */
 export interface DrainHeartbeat {
   phase: 'evicting' | 'terminating';
@@ -200,7 +197,7 @@ export function drainNodeActivity(deps: DrainDeps) {
       deps.logger.warn('drain failed', { node: target.nodeName, error: err });
       if (isPermanentApiError(err)) {
         throw permanent(
-          DRAIN_REJECTED_FAILURE,
+          ScaleDownFailureTypes.drainRejected,
           `drain of node ${target.nodeName} refused: HTTP ${apiStatus(err)}: ${refusalReason(err)}`,
         );
       }

@@ -3,10 +3,12 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import {
   groupFromSearchAttribute,
   InFlightRemovals,
-  parseScaleDownWorkflowId,
 } from '../../../src/controller/scale-down-in-flight';
 import { SearchAttributes } from '../../../src/temporal/search-attributes';
-import { scaleDownWorkflowId } from '../../../src/workflows/scale-down-node';
+import {
+  parseScaleDownWorkflowId,
+  scaleDownWorkflowId,
+} from '../../../src/workflows/scale-down-node';
 
 test('a scale-down workflow id gives back its namespace and node', () => {
   const id = scaleDownWorkflowId({ namespace: 'prod', nodeName: 'web-abc.example' });

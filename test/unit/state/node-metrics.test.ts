@@ -2,9 +2,9 @@
 // and the "log once per state change, never throw" behaviour. The absent API itself is exercised
 // against the real control plane in test/cluster/node-metrics.test.ts.
 import { NodeMetricsReader, nodeMetricsByName } from '../../../src/kube/node-metrics';
-import type { LogFields, Logger } from '../../../src/logging/logger';
 import { NodeSampleStore } from '../../../src/state/utilization';
 import { recordSamplingRound } from '../../../src/state/utilization/sampling-round';
+import { recordingLogger } from '../../support/recording-logger';
 
 /** A NodeMetricsList as the API server returns it (custom objects are plain JSON). */
 const list = (...items: unknown[]) => ({
@@ -20,23 +20,6 @@ const item = (name: string, cpu: string, memory: string, timestamp = '2025-06-04
   window: '10.062s',
   usage: { cpu, memory },
 });
-
-function recordingLogger() {
-  const lines: Array<{ level: string; msg: string; fields?: LogFields }> = [];
-  const at =
-    (level: string) =>
-    (msg: string, fields?: LogFields): void => {
-      lines.push({ level, msg, fields });
-    };
-  const logger: Logger = {
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    child: () => logger,
-  };
-  return { logger, lines };
-}
 
 const apiError = (code: number) => Object.assign(new Error(`HTTP ${code}`), { code });
 
