@@ -28,11 +28,11 @@ export async function renderCloudInitPreview(options: RenderOptions): Promise<st
     CACertHash: cluster.caCertHash,
     NodeName: nodeName,
     NodeGroupName: options.nodeGroup,
-    DatacenterID: group.spec.datacenterID,
-    OfferingID: group.spec.preferredInstanceType ?? group.spec.offeringIDs[0] ?? '',
+    DatacenterID: group.spec.datacenterID ?? '',
+    OfferingID: group.spec.preferredInstanceType ?? group.spec.offeringIDs?.[0] ?? '',
     KubernetesVersion: group.spec.kubernetesVersion,
     SSHAuthorizedKeys: keys.publicKeys,
-    NodeLabels: nodeLabels(group, nodeName, group.spec.datacenterID),
+    NodeLabels: nodeLabels(group, nodeName, group.spec.datacenterID ?? ''),
     NodeTaints: group.spec.taints ?? [],
   });
   const notes = [

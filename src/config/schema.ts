@@ -4,6 +4,7 @@
 // Credentials are deliberately absent: they come only from a Secret, env or a file (credentials.ts).
 import { z } from 'zod';
 import { DURATION_EXPECTED, durationToSeconds } from './duration';
+import { EXPANDER_NAMES } from '../scheduling/types';
 import {
   bindAddressesCollide,
   BIND_ADDRESS_EXPECTED,
@@ -62,7 +63,7 @@ const section = <T extends z.ZodRawShape>(description: string, shape: T) =>
     .prefault({} as never)
     .describe(description);
 
-export const EXPANDERS = ['least-waste', 'most-pods', 'least-nodes', 'priority', 'random'] as const;
+export { EXPANDER_NAMES as EXPANDERS } from '../scheduling/types';
 
 const controller = section('The controller process: Kubernetes access and reconcile loop.', {
   kubeconfig: filePath(
@@ -83,12 +84,6 @@ const controller = section('The controller process: Kubernetes access and reconc
   resyncSeconds: seconds(
     300,
     'How often every NodeGroup is reconciled even when nothing changed, as a safety net against missed watch events. 0 turns the periodic resync off.',
-  ),
-  maxConcurrentReconciles: count(
-    5,
-    'How many NodeGroups are reconciled in parallel. Slow work runs in Temporal workflows, so reconciles are short. Reserved for scale-up planning, which is not built yet: no effect today.',
-    1,
-    100,
   ),
   failedVpsieNodeTtl: duration(
     '30m',
@@ -192,22 +187,78 @@ const scaling = section(
   {
     scanIntervalSeconds: seconds(
       10,
-      'How often pending pods are evaluated (Cluster Autoscaler `scan-interval`); utilisation is sampled every utilizationSampleIntervalSeconds. Reserved for scale-up planning, which is not built yet: no effect today.',
+      'How often pending pods and NodeGroups are planned again when nothing changed (Cluster Autoscaler `scan-interval`). A new pending pod or a changed NodeGroup is planned at once, after the batch window.',
       1,
     ),
+    batchIdleSeconds: z
+      .number()
+      .min(0)
+      .max(60)
+      .default(1)
+      .describe(
+        'Pending pods are planned together: a batch closes this long after the last new pending pod (Karpenter `BATCH_IDLE_DURATION`).',
+      ),
+    batchMaxSeconds: z
+      .number()
+      .min(0)
+      .max(600)
+      .default(10)
+      .describe(
+        'A batch closes at the latest this long after its first pending pod, however many keep coming (Karpenter `BATCH_MAX_DURATION`).',
+      ),
+    newPodScaleUpDelaySeconds: seconds(
+      0,
+      'A pending pod causes a scale-up only once it has been unschedulable this long (Cluster Autoscaler `new-pod-scale-up-delay`).',
+    ),
+    expendablePodsPriorityCutoff: z
+      .number()
+      .int()
+      .default(-10)
+      .describe(
+        'Pods with a priority below this never cause a scale-up (Cluster Autoscaler `expendable-pods-priority-cutoff`).',
+      ),
     defaultDatacenterId: optionalText(
-      'VPSie datacenter for NodeGroups that do not name one. Reserved for scale-up planning, which is not built yet: no effect today.',
+      'VPSie datacenter of new VMs for NodeGroups whose spec.datacenterID is unset.',
     ),
     defaultOfferingIds: list(
-      'VPSie offerings (instance types) for NodeGroups that list none. Reserved for scale-up planning, which is not built yet: no effect today.',
+      'VPSie offerings (plans) for NodeGroups whose spec.offeringIDs is unset.',
     ),
     expanders: z
-      .array(z.enum(EXPANDERS))
+      .array(z.enum(EXPANDER_NAMES))
       .min(1)
       .default(['least-waste'])
       .describe(
-        'How a scale-up chooses among fitting NodeGroups; later entries break ties of earlier ones (Cluster Autoscaler `expander`). Reserved for scale-up planning, which is not built yet: no effect today.',
+        'How a scale-up chooses among NodeGroups that could run the pending pods; later entries break ties of earlier ones (Cluster Autoscaler `expander`): least-waste, price, most-pods, least-nodes, priority (NodeGroup scaleUpPolicy.priority), random.',
       ),
+    maxNodesTotal: count(
+      0,
+      'Most nodes all NodeGroups together may have; scale-up stops there (Cluster Autoscaler `max-nodes-total`). 0: no limit.',
+      0,
+      100_000,
+    ),
+    coresTotal: count(
+      0,
+      'Most vCPUs all nodes of the NodeGroups together may have (Cluster Autoscaler `cores-total`, its maximum). 0: no limit.',
+      0,
+      10_000_000,
+    ),
+    memoryTotalGib: count(
+      0,
+      'Most memory, in GiB, all nodes of the NodeGroups together may have (Cluster Autoscaler `memory-total`, its maximum). 0: no limit.',
+      0,
+      100_000_000,
+    ),
+    maxNodesPerScaleUp: count(
+      1000,
+      'Most nodes one scale-up decision may add (Cluster Autoscaler `max-nodes-per-scaleup`).',
+      1,
+      10_000,
+    ),
+    offeringCacheSeconds: seconds(
+      300,
+      'How long the VPSie offering list (CPU, memory, price of each plan) is reused before it is read again.',
+      1,
+    ),
     scaleDownUtilizationThreshold: z
       .number()
       .gt(0)
@@ -326,6 +377,12 @@ function crossFieldRules(config: z.output<typeof shape>, ctx: z.RefinementCtx): 
     rule(
       ['scaling', 'nodeGroupBackoffInitialSeconds'],
       'scaling.nodeGroupBackoffInitialSeconds must not exceed scaling.nodeGroupBackoffMaxSeconds',
+    );
+  }
+  if (s.batchIdleSeconds > s.batchMaxSeconds) {
+    rule(
+      ['scaling', 'batchIdleSeconds'],
+      'scaling.batchIdleSeconds must not exceed scaling.batchMaxSeconds',
     );
   }
   if (s.utilizationSampleRetentionSeconds < s.scaleDownUnneededSeconds) {

@@ -26,6 +26,8 @@ export const KUBERNETES_VERSION =
 export const CONDITION_TYPE =
   /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$/;
 export const CONDITION_REASON = /^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$/;
+/** A non-negative resource quantity without exponent: 500m, 2, 1.5, 512Mi, 10G. */
+export const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 
 export const dns1123Subdomain = (what: string) =>
   z
@@ -60,6 +62,14 @@ export const kubernetesVersion = z.string().max(64).regex(KUBERNETES_VERSION, {
 });
 
 /** An RFC 3339 time, as metav1.Time serialises (UTC `Z`; offsets accepted on input). */
+export const quantity = (what: string) =>
+  z
+    .string()
+    .max(32)
+    .regex(QUANTITY, {
+      message: `${what} must be a non-negative quantity such as 500m, 2, 512Mi or 10Gi`,
+    });
+
 export const timestamp = z.iso.datetime({ offset: true });
 
 export const count = z.int().min(0);

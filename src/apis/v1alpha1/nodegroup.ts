@@ -9,6 +9,7 @@ import {
   QUALIFIED_NAME,
   count,
   kubernetesVersion,
+  quantity,
   timestamp,
   vpsieId,
 } from './common';
@@ -66,13 +67,20 @@ const specFields = z.object({
     .min(1)
     .max(MAX_NODES_LIMIT)
     .describe('Most nodes the group may have; never scaled above.'),
-  datacenterID: vpsieId('datacenterID').describe('VPSie datacenter in which VMs are created.'),
-  offeringIDs: setOf(vpsieId('offeringIDs[]'), { min: 1, max: 32 }).describe(
-    'VPSie offerings (plans) new VMs may use; the autoscaler picks the cheapest that fits.',
-  ),
+  datacenterID: vpsieId('datacenterID')
+    .optional()
+    .describe(
+      'VPSie datacenter in which VMs are created. Unset: the controller setting scaling.defaultDatacenterId.',
+    ),
+  offeringIDs: setOf(vpsieId('offeringIDs[]'), { min: 1, max: 32 })
+    .optional()
+    .describe(
+      'VPSie offerings (plans) new VMs may use; scale-up picks the one with the lowest price ' +
+        'for the pending pods. Unset: the controller setting scaling.defaultOfferingIds.',
+    ),
   preferredInstanceType: vpsieId('preferredInstanceType')
     .optional()
-    .describe('Offering to prefer when several fit; must be one of offeringIDs.'),
+    .describe('Offering to prefer when several fit at the same price; must be one of offeringIDs.'),
   osImageID: vpsieId('osImageID').describe('VPSie OS image of new VMs.'),
   kubernetesVersion: kubernetesVersion.describe(
     'Kubernetes version installed on new nodes, "v" + semantic version (e.g. v1.34.4).',
@@ -83,6 +91,33 @@ const specFields = z.object({
     .describe('VPSie resource (cluster) identifier VMs are attached to, when there is one.'),
   labels: nodeLabels.optional().describe('Labels put on every Node of the group.'),
   taints: z.array(Taint).max(32).optional().describe('Taints put on every Node of the group.'),
+  systemReserved: z
+    .object({
+      cpu: quantity('systemReserved.cpu').default('0'),
+      memory: quantity('systemReserved.memory').default('100Mi'),
+    })
+    .prefault({})
+    .describe(
+      'What a new node keeps from pods: scale-up planning assumes a new node offers its ' +
+        "offering's CPU and memory less this. Set it to your kubelet's kube-reserved + " +
+        "system-reserved + hard eviction threshold; the default is kubeadm's (no reservations, " +
+        'eviction at 100Mi free memory).',
+    ),
+  extendedResources: mapOf(
+    {
+      pattern: QUALIFIED_NAME,
+      maxLength: 316,
+      message: 'extendedResources keys must be resource names such as nvidia.com/gpu',
+    },
+    quantity('extendedResources value'),
+    16,
+  )
+    .optional()
+    .describe(
+      'Extended resources every node of the group offers, e.g. {"nvidia.com/gpu": "1"}: pods ' +
+        'requesting them are planned onto this group. The node must advertise them itself ' +
+        '(a device plugin); this only tells scale-up planning what to expect.',
+    ),
   scaleUpPolicy: ScaleUpPolicy.prefault({}).describe('When and how the group grows.'),
   scaleDownPolicy: ScaleDownPolicy.prefault({}).describe('When and how the group shrinks.'),
   provisioning: ProvisioningPolicy.prefault({}).describe('Limits on creating a node.'),
@@ -108,12 +143,12 @@ export const NodeGroupSpec = withRules(specFields, [
       spec.cloudInitTemplate === undefined || spec.cloudInitTemplateRef === undefined,
   },
   {
-    rule: '!has(self.preferredInstanceType) || self.preferredInstanceType in self.offeringIDs',
+    rule: '!has(self.preferredInstanceType) || (has(self.offeringIDs) && self.preferredInstanceType in self.offeringIDs)',
     message: 'preferredInstanceType must be one of offeringIDs',
     fieldPath: '.preferredInstanceType',
     holds: (spec) =>
       spec.preferredInstanceType === undefined ||
-      spec.offeringIDs.includes(spec.preferredInstanceType),
+      (spec.offeringIDs ?? []).includes(spec.preferredInstanceType),
   },
 ]).describe('Desired state of a NodeGroup.');
 export type NodeGroupSpec = z.infer<typeof NodeGroupSpec>;

@@ -10,16 +10,21 @@ const seconds = (max: number) => z.int().min(0).max(max);
 const percent = z.int().min(0).max(100);
 
 export const ScaleUpPolicy = z.object({
-  enabled: z.boolean().default(true).describe('Whether the autoscaler may add nodes.'),
-  stabilizationWindowSeconds: seconds(3600)
-    .default(60)
-    .describe('How long the scale-up signal must persist before nodes are added.'),
-  cpuThreshold: percent
-    .default(80)
-    .describe('Scale up when the average CPU usage of the group exceeds this percentage.'),
-  memoryThreshold: percent
-    .default(80)
-    .describe('Scale up when the average memory usage of the group exceeds this percentage.'),
+  enabled: z
+    .boolean()
+    .default(true)
+    .describe(
+      'Whether the autoscaler may add nodes to this group, for pending pods and to reach minNodes.',
+    ),
+  priority: z
+    .int()
+    .min(-1000)
+    .max(1000)
+    .default(0)
+    .describe(
+      'Rank of this group for the `priority` expander (scaling.expanders): when several groups ' +
+        'could run the pending pods, the highest priority wins.',
+    ),
 });
 export type ScaleUpPolicy = z.infer<typeof ScaleUpPolicy>;
 

@@ -35,6 +35,31 @@ export type VPSieNodePhase = z.infer<typeof VPSieNodePhase>;
 /** Condition types the controller sets on a VPSieNode. */
 export const VPSIE_NODE_CONDITION_TYPES = ['VPSReady', 'NodeJoined', 'NodeReady', 'Error'] as const;
 
+export const SCALE_UP_TRIGGERS = ['UnschedulablePods', 'BelowMinNodes'] as const;
+export const MAX_REASON_PODS = 20;
+
+export const ScaleUpReason = z.object({
+  trigger: z
+    .enum(SCALE_UP_TRIGGERS)
+    .describe(
+      'UnschedulablePods: pending pods fit no node; BelowMinNodes: the group had fewer than minNodes.',
+    ),
+  summary: z
+    .string()
+    .max(1024)
+    .describe('The decision in one sentence: the pods, the offering and how the group was chosen.'),
+  pods: z
+    .array(z.string().max(317))
+    .max(MAX_REASON_PODS)
+    .optional()
+    .describe(
+      `namespace/name of pending pods planned onto this node (the first ${MAX_REASON_PODS}).`,
+    ),
+  podCount: count.optional().describe('How many pending pods were planned onto this node.'),
+  decidedAt: timestamp.describe('When the scale-up was decided.'),
+});
+export type ScaleUpReason = z.infer<typeof ScaleUpReason>;
+
 const specFields = z.object({
   nodeGroupName: immutable(dns1123Subdomain('nodeGroupName'), 'nodeGroupName').describe(
     'The NodeGroup (same namespace) this node belongs to.',
@@ -68,6 +93,12 @@ const specFields = z.object({
   sshKeyIds: setOf(vpsieId('sshKeyIds[]'), { max: MAX_SSH_KEY_IDS })
     .optional()
     .describe('Identifiers of the VPSie account SSH keys installed on the VM.'),
+  createdFor: immutable(ScaleUpReason, 'createdFor')
+    .optional()
+    .describe(
+      'Why the autoscaler created this node (absent on VPSieNodes created by hand). Copied ' +
+        "into its provisioning workflow's memo, so the Web UI answers why the node exists.",
+    ),
 });
 
 export const VPSieNodeSpec = withTransitionRule(specFields, {
