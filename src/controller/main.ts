@@ -13,6 +13,10 @@ import { ProvisioningController } from './provisioning-controller';
 import { RemovalController } from './removal-controller';
 import { ScaleDownController } from './scale-down-controller';
 import { scaleDownSettings } from '../disruption/scale-down-settings';
+import { vpsieClientFromConfig } from '../vpsie/from-config';
+import { OfferingCatalogue } from './offering-catalogue';
+import { ScaleUpController } from './scale-up/controller';
+import { scaleUpSettings } from './scale-up/settings';
 
 export async function runController(
   argv: string[],
@@ -46,6 +50,16 @@ export async function runController(
     failedTtlSeconds: config.controller.failedVpsieNodeTtl,
     resyncSeconds: config.controller.resyncSeconds,
   });
+  // Scale-up sizes new nodes by the VPSie offering list: the controller's only VPSie calls.
+  const vpsie = await vpsieClientFromConfig(config, kube.core, metrics, logger, env);
+  const scaleUp = new ScaleUpController({
+    kubeConfig: kube.kubeConfig,
+    logger: logger.child({ component: 'scale-up-controller' }),
+    metrics,
+    namespace: config.controller.watchNamespace,
+    offerings: new OfferingCatalogue(vpsie, config.scaling.offeringCacheSeconds),
+    settings: scaleUpSettings(config),
+  });
   const removal = new RemovalController({
     ...common,
     logger: logger.child({ component: 'removal-controller' }),
@@ -64,8 +78,9 @@ export async function runController(
       })
     : undefined;
   if (!scaleDown) logger.info('scale-down of underutilised nodes is disabled');
-  const startAll = () => Promise.all([provisioning.start(), removal.start(), scaleDown?.start()]);
-  const stopAll = () => Promise.all([provisioning.stop(), removal.stop(), scaleDown?.stop()]);
+  const controllers = [provisioning, removal, scaleUp, ...(scaleDown ? [scaleDown] : [])];
+  const startAll = () => Promise.all(controllers.map((c) => c.start()));
+  const stopAll = () => Promise.all(controllers.map((c) => c.stop()));
 
   // Only the leader acts; the other replicas are ready (they serve probes and metrics) and wait.
   // A leader that loses its Lease stops and exits: a fresh process competes again with clean

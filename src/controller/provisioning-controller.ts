@@ -3,7 +3,7 @@
 // the workflow does the work and writes status back.
 import * as k8s from '@kubernetes/client-node';
 import { WorkflowExecutionAlreadyStartedError, type WorkflowClient } from '@temporalio/client';
-import { GROUP, VERSION } from '../apis/v1alpha1';
+import { GROUP, VERSION, type ScaleUpReason } from '../apis/v1alpha1';
 import { isNotFound } from '../kube/clients';
 import { restartOnError, vpsieNodeInformer } from '../kube/informers';
 import type { Logger } from '../logging/logger';
@@ -13,7 +13,8 @@ import { provisionNode, provisionWorkflowId } from '../workflows/provision-node'
 import { SearchAttributes } from '../temporal/search-attributes';
 import { TypedSearchAttributes } from '@temporalio/common';
 
-type VpsieNodeObject = k8s.KubernetesObject & VpsieNodeView;
+type VpsieNodeObject = k8s.KubernetesObject &
+  VpsieNodeView & { spec?: { createdFor?: ScaleUpReason } };
 
 export interface ProvisioningControllerOptions {
   kubeConfig: k8s.KubeConfig;
@@ -98,6 +99,8 @@ export class ProvisioningController {
         // never run again for the same VPSieNode name.
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        // Why the node exists, from the scale-up decision: shown with the workflow in the Web UI.
+        ...(obj.spec?.createdFor ? { memo: { createdFor: obj.spec.createdFor } } : {}),
         typedSearchAttributes: new TypedSearchAttributes([
           { key: SearchAttributes.operation, value: 'provision' },
           { key: SearchAttributes.vpsieNode, value: `${ref.namespace}/${ref.name}` },

@@ -53,6 +53,15 @@ export function controllerRecorders(m: MetricInstruments) {
       }
     },
 
+    /** The planner found that no NodeGroup can ever run this pending pod. */
+    recordPodWithoutScaleUp(input: {
+      namespace: string;
+      constraint: UnschedulableConstraint;
+    }): void {
+      const constraint = oneOf('constraint', UNSCHEDULABLE_CONSTRAINTS, input.constraint);
+      m.podsWithoutScaleUp.inc({ namespace: labelValue('namespace', input.namespace), constraint });
+    },
+
     /** A pod was first seen unschedulable for `constraint`; record once per pod, not per pass. */
     recordUnschedulablePod(input: {
       namespace: string;

@@ -264,6 +264,17 @@ export const METRIC_FAMILIES = {
       'controller: pending-pod watcher, once per pod and constraint when first seen (not every pass)',
   }),
 
+  podsWithoutScaleUp: counter({
+    name: 'scale_up_impossible_pods_total',
+    help: 'Pending pods no NodeGroup can ever run (so no scale-up), by the first constraint that rules out a new node.',
+    labelNames: ['constraint', 'namespace'],
+    labelValues: { constraint: UNSCHEDULABLE_CONSTRAINTS },
+    area: 'Scaling and provisioning',
+    process: 'controller',
+    updatedBy:
+      'controller: scale-up planner, once per pod and verdict (again only when the verdict changes)',
+  }),
+
   // --- VPSie API ---
   vpsieApiRequests: counter({
     name: 'vpsie_api_requests_total',

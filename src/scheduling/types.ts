@@ -124,6 +124,8 @@ export interface UnschedulablePod {
 /** A pod that could run on a new node of some group, but a limit stops the scale-up now. */
 export interface HeldBackPod {
   pod: string;
+  /** The group that could run it, when one limit of one group holds it back. */
+  group?: GroupRef;
   /** `at_max_nodes`, `backoff`, `policy_disabled`, `cluster_limit`, `max_nodes_per_scale_up`. */
   reason: string;
   detail: string;

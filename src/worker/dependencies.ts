@@ -1,12 +1,11 @@
 // Builds the activities from the loaded configuration: Kubernetes clients, the VPSie client with
 // its credentials, the join information of the cluster and a Temporal client for pause state.
-import { credentialReaders, resolveCredentials, type Config } from '../config';
+import type { Config } from '../config';
 import { createKubeClients } from '../kube/clients';
 import { clusterJoinInfo } from '../kube/cluster-info';
 import type { Logger } from '../logging/logger';
-import { createVpsieApiObserver } from '../metrics/vpsie-api-observer';
 import type { Metrics } from '../metrics/recorders';
-import { VpsieClient } from '../vpsie';
+import { vpsieClientFromConfig } from '../vpsie/from-config';
 import type { WorkflowClient } from '@temporalio/client';
 import { createProvisioningActivities, type ProvisioningDeps } from '../activities/provisioning';
 import { createScaleDownActivities, type ScaleDownDeps } from '../activities/scale-down';
@@ -21,21 +20,7 @@ export async function buildActivities(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<AutoscalerActivities> {
   const kube = createKubeClients(config.controller.kubeconfig);
-  const resolved = await resolveCredentials(config, env, credentialReaders(kube.core));
-  logger.info('VPSie credentials loaded', { source: resolved.source });
-  const vpsie = new VpsieClient({
-    credentials: resolved.credentials,
-    baseUrl: resolved.baseUrl ?? config.vpsie.baseUrl,
-    observer: createVpsieApiObserver(metrics, logger),
-    logger: logger.child({ component: 'vpsie-client' }),
-    timeoutMs: config.vpsie.requestTimeoutSeconds * 1000,
-    retry: { maxRetries: config.vpsie.maxRetries },
-    rateLimit: { requestsPerMinute: config.vpsie.rateLimitPerMinute },
-    circuitBreaker: {
-      failureThreshold: config.vpsie.circuitBreaker.failureThreshold,
-      openMs: config.vpsie.circuitBreaker.openSeconds * 1000,
-    },
-  });
+  const vpsie = await vpsieClientFromConfig(config, kube.core, metrics, logger, env);
   const maxProvision = config.scaling.maxNodeProvisionSeconds;
   const provisioning: ProvisioningDeps = {
     kube,
