@@ -30,12 +30,8 @@ function withScaleDown(policy: NodeGroupSpecInput['scaleDownPolicy']): NodeGroup
 test('a minimal spec gets every policy default', () => {
   expect(NodeGroupSpec.parse(minimal)).toEqual({
     ...minimal,
-    scaleUpPolicy: {
-      enabled: true,
-      stabilizationWindowSeconds: 60,
-      cpuThreshold: 80,
-      memoryThreshold: 80,
-    },
+    systemReserved: { cpu: '0', memory: '100Mi' },
+    scaleUpPolicy: { enabled: true, priority: 0 },
     scaleDownPolicy: {
       enabled: true,
       stabilizationWindowSeconds: 600,

@@ -17,9 +17,9 @@ describe('a value that is not allowed names the field, the value, its source and
 
   test('from the file, with file and key', () => {
     expect(
-      problemsOf({ file: yamlFile('controller:\n  maxConcurrentReconciles: 0\n', '/etc/va.yaml') }),
+      problemsOf({ file: yamlFile('scaling:\n  maxNodesPerScaleUp: 0\n', '/etc/va.yaml') }),
     ).toEqual([
-      'controller.maxConcurrentReconciles: 0 from file /etc/va.yaml:controller.maxConcurrentReconciles is not allowed; expected an integer from 1 to 100',
+      'scaling.maxNodesPerScaleUp: 0 from file /etc/va.yaml:scaling.maxNodesPerScaleUp is not allowed; expected an integer from 1 to 10000',
     ]);
   });
 
@@ -57,7 +57,7 @@ describe('a value that is not allowed names the field, the value, its source and
 
   test('one bad item of a list, by its index', () => {
     expect(problemsOf({ argv: ['--scaling.expanders=priority,cheapest'] })).toEqual([
-      'scaling.expanders[1]: "cheapest" from flag --scaling.expanders is not allowed; expected one of least-waste, most-pods, least-nodes, priority, random',
+      'scaling.expanders[1]: "cheapest" from flag --scaling.expanders is not allowed; expected one of least-waste, price, most-pods, least-nodes, priority, random',
     ]);
   });
 

@@ -38,6 +38,7 @@ const EXPECTED_FAMILIES = [
   'scale_up_total',
   'scale_down_total',
   'scale_up_nodes_added',
+  'scale_up_impossible_pods_total',
   'scale_down_nodes_removed',
   'scale_down_errors_total',
   'scaling_decisions_total',
