@@ -76,7 +76,8 @@ const WORKER = { namespace: NS, name: 'vpsie-autoscaler-worker' };
 const AUTOSCALER = GROUP; // autoscaler.vpsie.com
 
 // What the controller does to the cluster (src/controller/**, src/kube/cluster-snapshot.ts,
-// src/kube/node-metrics.ts). It writes nothing but our finalizer on VPSieNodes and its Lease.
+// src/kube/node-metrics.ts). It writes VPSieNodes (scale-up creates them, the removal controller
+// adds our finalizer), NodeGroup status, Events on pending pods and its Lease.
 const CONTROLLER_NEEDS: Access[] = [
   {
     verb: 'get',
@@ -107,7 +108,62 @@ const CONTROLLER_NEEDS: Access[] = [
     verb: 'list',
     resource: 'pods',
     where: 'cluster',
-    why: 'scale-down pass: bound pods of all namespaces for the rescheduling simulation',
+    why: 'scale-up informer and scale-down pass: the pods of all namespaces',
+  },
+  {
+    verb: 'watch',
+    resource: 'pods',
+    where: 'cluster',
+    why: 'scale-up informer: unschedulable pods as they appear',
+  },
+  {
+    verb: 'list',
+    group: 'apps',
+    resource: 'daemonsets',
+    where: 'cluster',
+    why: 'scale-up informer: DaemonSet pods take room on every new node',
+  },
+  {
+    verb: 'watch',
+    group: 'apps',
+    resource: 'daemonsets',
+    where: 'cluster',
+    why: 'scale-up informer: DaemonSet pods take room on every new node',
+  },
+  {
+    verb: 'create',
+    group: 'events.k8s.io',
+    resource: 'events',
+    where: ANY_NAMESPACE,
+    why: 'scale-up: TriggeredScaleUp / NotTriggerScaleUp on pending pods',
+  },
+  {
+    verb: 'create',
+    group: AUTOSCALER,
+    resource: 'vpsienodes',
+    where: ANY_NAMESPACE,
+    why: 'scale-up: one VPSieNode per planned node',
+  },
+  {
+    verb: 'watch',
+    group: AUTOSCALER,
+    resource: 'nodegroups',
+    where: 'cluster',
+    why: 'scale-up and NodeGroup status informers',
+  },
+  {
+    verb: 'watch',
+    group: AUTOSCALER,
+    resource: 'nodegroups',
+    where: ANY_NAMESPACE,
+    why: 'informers with controller.watchNamespace set',
+  },
+  {
+    verb: 'patch',
+    group: AUTOSCALER,
+    resource: 'nodegroups/status',
+    where: ANY_NAMESPACE,
+    why: 'NodeGroup status controller: sizes and conditions',
   },
   {
     verb: 'list',
@@ -234,25 +290,11 @@ const CONTROLLER_DENIED: Access[] = [
   { verb: 'patch', resource: 'nodes', where: 'cluster', why: 'cordoning is the worker’s' },
   { verb: 'delete', resource: 'nodes', where: 'cluster', why: 'removing Nodes is the worker’s' },
   {
-    verb: 'patch',
-    group: AUTOSCALER,
-    resource: 'nodegroups/status',
-    where: ANY_NAMESPACE,
-    why: 'status is written by the worker’s activities',
-  },
-  {
     verb: 'delete',
     group: AUTOSCALER,
     resource: 'vpsienodes',
     where: ANY_NAMESPACE,
     why: 'deletion is the scale-down workflow’s',
-  },
-  {
-    verb: 'create',
-    group: 'events.k8s.io',
-    resource: 'events',
-    where: ANY_NAMESPACE,
-    why: 'events come from the activities',
   },
   {
     verb: 'update',
@@ -747,9 +789,10 @@ describe('deploy/kubernetes', () => {
       expect(env.valueFrom?.secretKeyRef?.name).toBe(config.vpsie.secretName);
     }
     expect(config.vpsie.secretNamespace).toBe(NS);
+    // The controller reads the offering list with the same credentials, from the same Secret.
     const controllerEnv = ofKind<k8s.V1Deployment>('Deployment', 'vpsie-autoscaler-controller')
       .spec!.template.spec!.containers[0]!.env;
-    expect(controllerEnv ?? []).toEqual([]);
+    expect(controllerEnv).toEqual(workerEnv);
   });
 });
 

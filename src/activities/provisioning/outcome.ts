@@ -106,6 +106,12 @@ export function reportProvisioningFailureActivity(deps: ProvisioningDeps) {
       throw err;
     });
     const nodeGroup = input.nodeGroup ?? node?.spec.nodeGroupName;
+    // The back-off first: once this node is Failed it no longer counts as arriving capacity,
+    // and a scale-up pass in between must already see the group backing off, or it would
+    // plan a replacement straight into the same failure.
+    if (nodeGroup && input.reason !== 'cancelled') {
+      await backOff(deps, ref.namespace, nodeGroup, input.message);
+    }
     if (node) {
       await updateStatus(ref, {
         phase: 'Failed',
@@ -130,7 +136,6 @@ export function reportProvisioningFailureActivity(deps: ProvisioningDeps) {
       );
     }
     if (!nodeGroup) return;
-    if (input.reason !== 'cancelled') await backOff(deps, ref.namespace, nodeGroup, input.message);
     deps.metrics.recordNodeProvisioningFailed({
       nodeGroup,
       namespace: ref.namespace,
