@@ -1,5 +1,6 @@
-// The controller process: `node dist/controller/main.js [flags]`. Watches VPSieNodes, Nodes and
-// deletions, starts workflows (watch -> decide -> start workflow), serves /metrics and probes.
+// The controller process: `node dist/controller/main.js [flags]`. Watches pending pods,
+// NodeGroups, VPSieNodes, Nodes and deletions; creates VPSieNodes for scale-ups, keeps NodeGroup
+// status, starts workflows (watch -> decide -> start workflow), serves /metrics and probes.
 import { Registry } from 'prom-client';
 import { ConfigError, configOrigins, loadConfig, renderHelp, wantsHelp } from '../config';
 import { createKubeClients } from '../kube/clients';
@@ -15,6 +16,7 @@ import { ScaleDownController } from './scale-down-controller';
 import { scaleDownSettings } from '../disruption/scale-down-settings';
 import { vpsieClientFromConfig } from '../vpsie/from-config';
 import { OfferingCatalogue } from './offering-catalogue';
+import { NodeGroupController } from './node-group-controller';
 import { ScaleUpController } from './scale-up/controller';
 import { scaleUpSettings } from './scale-up/settings';
 
@@ -60,6 +62,13 @@ export async function runController(
     offerings: new OfferingCatalogue(vpsie, config.scaling.offeringCacheSeconds),
     settings: scaleUpSettings(config),
   });
+  const nodeGroups = new NodeGroupController({
+    ...common,
+    logger: logger.child({ component: 'nodegroup-status-controller' }),
+    metrics,
+    namespace: config.controller.watchNamespace,
+    resyncSeconds: config.controller.resyncSeconds,
+  });
   const removal = new RemovalController({
     ...common,
     logger: logger.child({ component: 'removal-controller' }),
@@ -78,7 +87,7 @@ export async function runController(
       })
     : undefined;
   if (!scaleDown) logger.info('scale-down of underutilised nodes is disabled');
-  const controllers = [provisioning, removal, scaleUp, ...(scaleDown ? [scaleDown] : [])];
+  const controllers = [provisioning, removal, scaleUp, nodeGroups, ...(scaleDown ? [scaleDown] : [])];
   const startAll = () => Promise.all(controllers.map((c) => c.start()));
   const stopAll = () => Promise.all(controllers.map((c) => c.stop()));
 
