@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { SafetyCheckCode } from '../disruption/safety/codes';
 import type { ScaleDownActivities, ScaleDownInput } from '../activities/scale-down/types';
-import { ScaleDownFailureTypes } from '../activities/scale-down/types';
+import { ScaleDownFailureTypes, isAutoscalerDecision } from '../activities/scale-down/types';
 import { SearchAttributes } from '../temporal/search-attributes';
 import { errorMessage, failureType, runStep, type StepState } from './step-runner';
 
@@ -85,7 +85,9 @@ export async function scaleDownNode(input: ScaleDownInput): Promise<ScaleDownRes
     vpsieNode: input.vpsieNode,
   };
 
-  if (input.trigger === 'underutilized') {
+  // A new trigger takes these paths only for its own new runs: histories of the older triggers
+  // replay exactly as before.
+  if (isAutoscalerDecision(input.trigger)) {
     const verdict = await runStep(status, 'checkScaleDownSafety', () =>
       quick.checkScaleDownSafety(input),
     );
@@ -115,7 +117,7 @@ export async function scaleDownNode(input: ScaleDownInput): Promise<ScaleDownRes
   // An explicit deletion (kubectl delete node / vpsienode) is never abandoned: after a failed
   // drain the node stays cordoned, the failure is recorded, and the drain is tried again after a
   // back-off. The autoscaler's own decision gives up instead and gives the node back.
-  const explicit = input.trigger !== 'underutilized';
+  const explicit = !isAutoscalerDecision(input.trigger);
   let retryDelayMs = limits.retryDelaySeconds * 1000;
   for (;;) {
     setPhase('Draining');

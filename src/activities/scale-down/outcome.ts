@@ -9,7 +9,7 @@ import {
 } from '../../kube/custom-resources';
 import { emitEvent, type EventTarget } from '../../kube/events';
 import type { ScaleDownDeps } from './deps';
-import type { ScaleDownActivities, ScaleDownInput } from './types';
+import { isAutoscalerDecision, type ScaleDownActivities, type ScaleDownInput } from './types';
 
 type Outcome = Parameters<ScaleDownActivities['recordScaleDownOutcome']>[1];
 
@@ -102,7 +102,7 @@ async function tellOperators(
   } else {
     const { conditions, uid } = await failureCondition(deps, input, true, outcome.message);
     await patchNodeGroupStatus(custom, input.namespace, input.nodeGroup, { conditions });
-    if (input.vpsieNode && input.trigger === 'underutilized') {
+    if (input.vpsieNode && isAutoscalerDecision(input.trigger)) {
       // The node was uncordoned and stays: it is a Ready member of the group again. (An
       // explicitly deleted node stays Terminating while its drain is retried.)
       await patchVpsieNodeStatus(custom, input.namespace, input.vpsieNode, {

@@ -8,7 +8,7 @@ import { effectiveScaleDownPolicy } from '../../disruption/scale-down-policy';
 import { isBeingRemoved, safetyInputFor } from '../../disruption/underutilized';
 import { effectivePause } from './pause';
 import type { ScaleDownDeps } from './deps';
-import type { SafetyVerdict, ScaleDownInput } from './types';
+import { checksSkippedBy, type SafetyVerdict, type ScaleDownInput } from './types';
 
 const time = (iso?: string) => (iso ? Date.parse(iso) : undefined);
 
@@ -34,6 +34,7 @@ export function checkScaleDownSafetyActivity(deps: ScaleDownDeps) {
       reason: pause.reason,
       expiresAtMs: time(pause.expiresAt),
     };
+    policy.skippedChecks = [...policy.skippedChecks, ...checksSkippedBy(input.trigger)];
     const result = runSafetyChecks(
       safetyInputFor(node, {
         cluster: { ...snapshot.cluster, clusterHealth: deps.clusterHealth },

@@ -11,11 +11,34 @@ export interface ScaleDownTarget {
 }
 
 /**
- * Why the node is being removed. `underutilized` is the autoscaler's own decision and is
- * re-checked for safety; the others are explicit deletions (kubectl delete node / vpsienode)
- * that still drain politely (PDBs honoured) but are not second-guessed.
+ * Why the node is being removed. `underutilized` and `above-max-nodes` (the group has more nodes
+ * than its maxNodes) are the autoscaler's own decisions and are re-checked for safety; the
+ * others are explicit deletions (kubectl delete node / vpsienode) that still drain politely
+ * (PDBs honoured) but are not second-guessed.
  */
-export type ScaleDownTrigger = 'underutilized' | 'node-deleted' | 'vpsienode-deleted';
+export type ScaleDownTrigger =
+  'underutilized' | 'node-deleted' | 'vpsienode-deleted' | 'above-max-nodes';
+
+/**
+ * The autoscaler decided this removal itself: safety is re-checked first, and a failed drain
+ * gives the node back (uncordoned) instead of retrying. Used by the workflow, so it must stay
+ * deterministic: only the trigger decides.
+ */
+export function isAutoscalerDecision(trigger: ScaleDownTrigger): boolean {
+  return trigger === 'underutilized' || trigger === 'above-max-nodes';
+}
+
+/**
+ * Safety checks a trigger does not run, on top of the cluster's skipped ones. Above maxNodes the
+ * operator has already decided the group is too big: `cooldown` (wait after the last scaling)
+ * and `capacity` (keep headroom so the group does not grow straight back) guard against the
+ * autoscaler's own churn, which cannot happen above maxNodes as scale-up stops at it. Everything
+ * that protects workloads (PDBs, safe-to-evict, local storage, rescheduling) and operator intent
+ * (pause, maintenance windows, protected nodes, minNodes) still applies.
+ */
+export function checksSkippedBy(trigger: ScaleDownTrigger): readonly SafetyCheckCode[] {
+  return trigger === 'above-max-nodes' ? ['cooldown', 'capacity'] : [];
+}
 
 export interface ScaleDownInput extends ScaleDownTarget {
   trigger: ScaleDownTrigger;
