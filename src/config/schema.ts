@@ -329,7 +329,10 @@ const scaling = section(
 );
 
 const features = section('Switches for whole behaviours.', {
-  scaleDownEnabled: flag(true, 'Remove unneeded nodes. Off: the autoscaler only adds nodes.'),
+  scaleDownEnabled: flag(
+    true,
+    'Remove unneeded nodes and nodes above a lowered maxNodes. Off: the autoscaler only adds nodes (explicit deletions of Nodes and VPSieNodes still drain and delete the VM).',
+  ),
   metricsServerUtilization: flag(
     false,
     'Judge node utilisation by metrics-server usage instead of pod requests (Cluster Autoscaler uses requests).',

@@ -68,6 +68,8 @@ export async function runController(
     metrics,
     namespace: config.controller.watchNamespace,
     resyncSeconds: config.controller.resyncSeconds,
+    // "Off: the autoscaler only adds nodes" covers nodes above a lowered maxNodes too.
+    enforceMaxNodes: config.features.scaleDownEnabled,
   });
   const removal = new RemovalController({
     ...common,
@@ -87,7 +89,13 @@ export async function runController(
       })
     : undefined;
   if (!scaleDown) logger.info('scale-down of underutilised nodes is disabled');
-  const controllers = [provisioning, removal, scaleUp, nodeGroups, ...(scaleDown ? [scaleDown] : [])];
+  const controllers = [
+    provisioning,
+    removal,
+    scaleUp,
+    nodeGroups,
+    ...(scaleDown ? [scaleDown] : []),
+  ];
   const startAll = () => Promise.all(controllers.map((c) => c.start()));
   const stopAll = () => Promise.all(controllers.map((c) => c.stop()));
 
