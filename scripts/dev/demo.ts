@@ -1,29 +1,40 @@
 // `npm run demo`: the whole system locally on embedded defaults, all on 127.0.0.1, except for
 // scale-down timings shortened to seconds (DEMO_SCALING_ENV below and the NodeGroup's
 // scaleDownPolicy). It starts a Temporal dev server (with its Web UI), a real control plane (kwok
-// for kubelets), the CRDs, the VPSie simulator (its VMs join the cluster as kwok nodes), the
-// worker and the controller as separate processes, and Prometheus scraping both. Then it applies
-// deploy/examples/demo/ (a NodeGroup with minNodes 1 and three VPSieNodes), narrates their
-// provisioning, deletes VPSieNode demo-1 to show an operator's scale-down, then waits for the
-// controller's own decision: one of the two idle nodes left is removed as underutilised (trigger
-// `underutilized`) and minNodes keeps the other. It keeps everything up until Ctrl-C.
+// for kubelets, the real kube-scheduler), the CRDs, the VPSie simulator (its VMs join the cluster
+// as kwok nodes), the worker and the controller as separate processes, and Prometheus scraping
+// both. Then the autoscaler's whole loop, narrated with times:
 //
-// `--once`: the same, then it checks the outcome (every node became Ready; demo-1's VM, Node and
-// VPSieNode are gone; exactly one of demo-2 / demo-3 was removed by an `underutilized`
-// scale-down workflow and the controller then declined the other for minNodes; Prometheus
-// scrapes the worker), tears everything down and exits 0, or 1 with what failed.
+// 1. It applies deploy/examples/demo/ without the workload: the namespace and NodeGroup
+//    demo-workers (minNodes 1, plans small and medium), no VPSieNodes. The controller tops the
+//    group up to minNodes: one VPSieNode (createdFor.trigger BelowMinNodes, the cheapest plan),
+//    provisioned by its workflow until its Node is Ready.
+// 2. It applies the workload, deploy/examples/demo/30-workload.yaml: Deployment web, 6 pods of
+//    1200m CPU / 512Mi selecting the group's nodes. One fits on the first node, five stay pending;
+//    the controller batches them and creates the nodes the cheapest plan needs for them (the demo
+//    works the expectation out itself from the manifests and the simulator's plans: 2 medium
+//    nodes). Narrated from applying the workload: pods pending → VPSieNodes created (with
+//    createdFor.summary) → VM create requests at VPSie → Nodes Ready → pods Running (bound by the
+//    kube-scheduler), with the provisioning workflows' Web UI links.
+// 3. It scales web to 1 replica. The nodes left idle become underutilised and the controller
+//    removes them one at a time (scale-down workflows with trigger `underutilized`: cordon,
+//    drain, delete the VM, delete the Node); minNodes keeps the last one.
+// Then it prints the URLs and handy commands and keeps everything up until Ctrl-C.
+//
+// `--once`: the same, checking each step strictly (exactly the expected VPSieNodes with the
+// expected trigger and plan, their VMs at the simulator and Nodes Ready, all 6 pods Running and
+// none Pending; at the end exactly max(minNodes, 1) node left in the group, every other one
+// removed by an `underutilized` scale-down workflow with its VM deleted at VPSie and its Node
+// gone, the remaining pod Running; Prometheus scrapes the worker), then tears everything down and
+// exits 0, or 1 saying what was expected and what was seen.
 import * as k8s from '@kubernetes/client-node';
-import {
-  Client,
-  Connection,
-  WorkflowNotFoundError,
-  type WorkflowExecutionDescription,
-} from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import type { QueryDefinition } from '@temporalio/common';
 import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { GROUP, VERSION } from '../../src/apis/v1alpha1';
+import { GROUP, NodeGroup, VERSION } from '../../src/apis/v1alpha1';
 import { createLogger } from '../../src/logging/logger';
+import { parseQuantity } from '../../src/state/quantity';
 import {
   DEFAULT_SIMULATOR_TOKEN,
   startVpsieSimulator,
@@ -45,9 +56,21 @@ import {
 import { LOCAL_DIR, REPO_ROOT } from './lib/components';
 import { startCluster, stopCluster } from './lib/local-cluster';
 import { applyManifests, describeObject, installCrds, readManifests } from './lib/manifests';
+import { PodWatch } from './lib/pod-watch';
 import { isRunning, logTail, sleep } from './lib/processes';
 import { startPrometheus, stopPrometheus } from './lib/prometheus-server';
-import { ScaleDownWatch, scaleDownRunInput, searchAttributesOf } from './lib/scale-down-watch';
+import {
+  ScaleDownWatch,
+  scaleDownRunInput,
+  searchAttributesOf,
+  type ScaleDownRun,
+} from './lib/scale-down-watch';
+import {
+  cheapestPlan,
+  describeOption,
+  expectScaleUp,
+  podRequest,
+} from './lib/scale-up-expectation';
 import { startTemporal, stopTemporal } from './lib/temporal-dev-server';
 import { Narrator, Timeline } from './lib/timeline';
 
@@ -55,19 +78,23 @@ const NAME = 'demo';
 const SAMPLE_DIR = join(REPO_ROOT, 'deploy/examples/demo');
 const NAMESPACE = 'vpsie-demo';
 const NODE_GROUP = 'demo-workers';
-/** Deleted by the demo, as an operator would; the autoscaler then removes one more itself. */
-const SCALED_DOWN = 'demo-1';
+/** Applied in the second step, once the group's first node is Ready. */
+const WORKLOAD = 'web';
 const TEMPORAL_NAMESPACE = 'default';
 const TASK_QUEUE = 'vpsie-autoscaler';
-const PROVISION_TIMEOUT_MS = 180_000;
-const SCALE_DOWN_TIMEOUT_MS = 180_000;
+/** A node from decision to Ready takes a few seconds in the simulator; generous bounds. */
+const TOP_UP_TIMEOUT_MS = 120_000;
+const SCALE_UP_TIMEOUT_MS = 180_000;
 const once = process.argv.includes('--once');
+const rel = (path: string) =>
+  path.startsWith(REPO_ROOT) ? path.slice(REPO_ROOT.length + 1) : path;
 
 // DEMO TIMINGS for the autoscaler's own scale-down: seconds where the defaults are minutes, so
 // it happens within the demo. Given to the controller, which samples and decides, and to the
 // worker, whose safety re-check before a removal applies the same delay after a scale-up. The
 // NodeGroup's scaleDownPolicy (deploy/examples/demo/10-nodegroup.yaml) sets its own threshold,
 // unneeded time (20 s) and cooldown (10 s); these are the cluster-wide settings around them.
+// Scale-up runs on its defaults (batches of pending pods close 1 s after the last new one).
 const DEMO_SCALING_ENV = {
   // Sample every node's utilisation every 2 s (default 60).
   VPSIE_AUTOSCALER_SCALING_UTILIZATION_SAMPLE_INTERVAL_SECONDS: '2',
@@ -89,6 +116,7 @@ const running: {
   controller?: AutoscalerProcess;
   prometheus?: boolean;
   narrator?: Narrator;
+  podWatch?: PodWatch;
   scaleDownWatch?: ScaleDownWatch;
   connection?: Connection;
 } = {};
@@ -119,6 +147,22 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 function checkpoint(): void {
   if (stopRequested) throw new Interrupted('interrupted');
+}
+
+/** What the demo's steps share. */
+interface Demo {
+  kc: k8s.KubeConfig;
+  custom: k8s.CustomObjectsApi;
+  core: k8s.CoreV1Api;
+  client: Client;
+  sim: VpsieSimulator;
+  controller: AutoscalerProcess;
+  narrator: Narrator;
+  pods: PodWatch;
+  /** Every scale-down run of the group, as the ScaleDownWatch saw it start. */
+  scaleDowns: ScaleDownRun[];
+  group: NodeGroup;
+  workflowUrl: (workflowId: string) => string;
 }
 
 async function main(): Promise<void> {
@@ -182,7 +226,9 @@ async function main(): Promise<void> {
   await waitForProcess(controller, 'the controller to be ready', 90_000, () =>
     httpOk(`${controller.healthUrl}/readyz`),
   );
-  timeline.say(`controller ready: watching VPSieNodes and Nodes (pid ${controller.pid})`);
+  timeline.say(
+    `controller ready: watching pending pods, NodeGroups, VPSieNodes and Nodes (pid ${controller.pid})`,
+  );
 
   checkpoint();
   running.prometheus = true;
@@ -198,80 +244,76 @@ async function main(): Promise<void> {
   running.narrator = new Narrator({ kc, namespace: NAMESPACE, sim, timeline, workflowUrl });
   await running.narrator.start();
   const narrator = running.narrator;
+  running.podWatch = new PodWatch({ kc, namespace: NAMESPACE, timeline });
+  await running.podWatch.start();
+  const scaleDowns: ScaleDownRun[] = [];
   running.scaleDownWatch = new ScaleDownWatch({
     client,
     nodeGroup: `${NAMESPACE}/${NODE_GROUP}`,
     timeline,
     workflowUrl,
     controllerLog: controller.logFile,
-    onStart: (run) =>
+    onStart: (run) => {
+      scaleDowns.push(run);
       narrator.scaleDownStarted(
         run.input.vpsieNode ?? run.input.nodeName,
         run.workflowId,
         run.startMs,
-      ),
+      );
+    },
   });
   running.scaleDownWatch.start();
 
   checkpoint();
   const sample = readManifests(SAMPLE_DIR);
-  await applyManifests(kc, sample);
+  const workload = sample.filter((obj) => obj.kind === 'Deployment');
+  const base = sample.filter((obj) => obj.kind !== 'Deployment');
+  if (workload.length !== 1 || workload[0]!.metadata?.name !== WORKLOAD) {
+    throw new Error(`${rel(SAMPLE_DIR)}/ must hold one Deployment, ${WORKLOAD}`);
+  }
+  const deployment = workload[0] as k8s.V1Deployment;
+  await applyManifests(kc, base);
+  const groupApplied = Date.now();
   timeline.say(
-    `applied ${SAMPLE_DIR.slice(REPO_ROOT.length + 1)}/: ${sample.map(describeObject).join(', ')}`,
+    `applied ${rel(SAMPLE_DIR)}/ without the workload: ${base.map(describeObject).join(', ')} ` +
+      '(no VPSieNodes: the controller creates them)',
   );
-  const vpsieNodes = sample
-    .filter((obj) => obj.kind === 'VPSieNode')
-    .map((obj) => obj.metadata!.name!);
-  const group = demoGroupPolicy(sample);
-  let kept: string | undefined;
-
   const custom = kc.makeApiClient(k8s.CustomObjectsApi);
   const core = kc.makeApiClient(k8s.CoreV1Api);
-  const diagnose = diagnostics(client, worker, controller, vpsieNodes);
-  try {
-    await waitForProvisioning(custom, core, sim, vpsieNodes);
-    timeline.say(
-      `all ${vpsieNodes.length} VPSieNodes Ready; scale-down: deleting VPSieNode ${SCALED_DOWN}`,
-    );
-    await custom.deleteNamespacedCustomObject({
+  const group = NodeGroup.parse(
+    await custom.getNamespacedCustomObject({
       group: GROUP,
       version: VERSION,
       namespace: NAMESPACE,
-      plural: 'vpsienodes',
-      name: SCALED_DOWN,
-    });
-    await waitForScaleDown(custom, core, sim, vpsieNodes);
-    timeline.say(`scale-down of ${SCALED_DOWN} done: VM deleted at VPSie, Node and VPSieNode gone`);
+      plural: 'nodegroups',
+      name: NODE_GROUP,
+    }),
+  );
+  const demo: Demo = {
+    kc,
+    custom,
+    core,
+    client,
+    sim,
+    controller,
+    narrator,
+    pods: running.podWatch,
+    scaleDowns,
+    group,
+    workflowUrl,
+  };
 
-    const idle = vpsieNodes.filter((name) => name !== SCALED_DOWN);
-    timeline.say(
-      `the autoscaler's own scale-down: ${idle.join(' and ')} run no pods, so they are below ` +
-        `${group.utilizationThreshold * 100} % requested. The controller samples every ` +
-        `${DEMO_SCALING_ENV.VPSIE_AUTOSCALER_SCALING_UTILIZATION_SAMPLE_INTERVAL_SECONDS} s and ` +
-        `removes such a node after ${group.unneededTimeSeconds} s (and not within ` +
-        `${group.cooldownSeconds} s of the group's last scale-up), one at a time, keeping ` +
-        `minNodes ${group.minNodes}: expect one to go about ${group.unneededTimeSeconds} s ` +
-        'after they joined',
-    );
-    const auto = await waitForAutoscalerScaleDown(
-      client,
-      custom,
-      core,
-      sim,
-      controller,
-      idle,
-      group,
-    );
-    kept = auto.kept;
-    timeline.say(
-      `automatic scale-down of ${auto.removed} done (${auto.workflowId}: REMOVED; ` +
-        `${auto.searchAttributes}); minNodes ${group.minNodes} keeps ${auto.kept}: the controller ` +
-        `declined it ${auto.minNodesDeclines} times since (scale_down_blocked_total{reason="min_nodes"})`,
-    );
+  let kept: string | undefined;
+  try {
+    const topUp = await stepTopUp(demo, groupApplied);
+    checkpoint();
+    const added = await stepScaleUp(demo, deployment, topUp);
+    checkpoint();
+    kept = await stepScaleDown(demo, deployment, [...topUp, ...added]);
     timeline.say(`Prometheus: ${await waitForScrapes(prometheus.url)}`);
   } catch (err) {
     if (err instanceof Interrupted) throw err;
-    await diagnose(err);
+    await diagnostics(client, worker, controller, [...narrator.vpsieNodesSeen().keys()])(err);
     if (once) throw err;
     console.error('The demo did not go as planned (above); the stack stays up for a look.');
   }
@@ -285,13 +327,16 @@ async function main(): Promise<void> {
     worker,
     controller,
     simLog,
-    lastNode: kept ?? vpsieNodes[vpsieNodes.length - 1]!,
+    lastNode: kept,
+    minNodes: group.spec.minNodes,
   });
   if (once) {
     console.log('--once: all checks passed; tearing down');
     return;
   }
-  console.log('Running until Ctrl-C; further changes to VPSieNodes and Nodes are narrated here.');
+  console.log(
+    'Running until Ctrl-C; further changes to pods, VPSieNodes and Nodes are narrated here.',
+  );
   const exited = new Set<string>();
   const watchdog = setInterval(() => {
     for (const proc of [worker, controller]) {
@@ -307,8 +352,327 @@ async function main(): Promise<void> {
   clearInterval(watchdog);
 }
 
-interface VpsieNodeObject {
+// ---------------------------------------------------------------------------------------------
+// Step 1: the controller tops the group up to minNodes.
+
+async function stepTopUp(demo: Demo, groupApplied: number): Promise<string[]> {
+  const { group, sim } = demo;
+  const min = group.spec.minNodes;
+  const plan = cheapestPlan(group, sim.state.catalogue.plans);
+  timeline.say(
+    `step 1: NodeGroup ${NODE_GROUP} has 0 of minNodes ${min}; expect the controller to add ` +
+      `${nodes(min)} of its cheapest plan, ${plan.name} ($${plan.priceMonthly}/month), with ` +
+      'createdFor.trigger BelowMinNodes',
+  );
+  const expected =
+    `expected exactly ${nodes(min)} in NodeGroup ${NODE_GROUP}, trigger BelowMinNodes, ` +
+    `instanceType ${plan.name}, Ready with its Node and VM`;
+  let seen = 'no VPSieNode';
+  const names = await waitFor(
+    `the top-up to minNodes (${expected})`,
+    TOP_UP_TIMEOUT_MS,
+    async () => {
+      const all = await groupVpsieNodes(demo);
+      seen = describeVpsieNodes(demo, all);
+      const wrong = all.filter(
+        (n) =>
+          n.spec?.createdFor?.trigger !== 'BelowMinNodes' ||
+          n.spec.instanceType !== plan.identifier,
+      );
+      if (all.length > min || wrong.length > 0) {
+        throw new DemoCheckFailed(`${expected}; saw ${seen}`);
+      }
+      if (all.length < min) return undefined;
+      for (const n of all) if (!(await nodeUp(demo, n.metadata!.name!))) return undefined;
+      return all.map((n) => n.metadata!.name!);
+    },
+    () => `saw ${seen}`,
+  );
+  const [first] = await groupVpsieNodes(demo);
+  timeline.say(
+    `step 1 done: ${names.join(', ')} Ready ${since(groupApplied, Date.now())} after the ` +
+      `NodeGroup was applied; createdFor.summary: "${first?.spec?.createdFor?.summary ?? ''}"`,
+  );
+  return names;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Step 2: a workload that does not fit; the controller scales up.
+
+async function stepScaleUp(
+  demo: Demo,
+  deployment: k8s.V1Deployment,
+  existing: string[],
+): Promise<string[]> {
+  const { kc, core, group, sim, narrator, pods } = demo;
+  const nodesNow = await Promise.all(existing.map((name) => core.readNode({ name })));
+  const podsNow = (await core.listNamespacedPod({ namespace: NAMESPACE })).items;
+  const expect = expectScaleUp({
+    deployment,
+    group,
+    plans: sim.state.catalogue.plans,
+    nodes: nodesNow,
+    boundPods: podsNow,
+  });
+  const { chosen, replicas } = expect;
+  const fitting = [...expect.onExisting].map(([node, n]) => `${node} runs ${n}`).join(', ');
+  timeline.say(
+    `step 2: applying Deployment ${WORKLOAD} (${rel(SAMPLE_DIR)}/30-workload.yaml): ` +
+      `${replicas} pods of ${expect.request.cpuMilli}m CPU / ` +
+      `${expect.request.memoryBytes / 1024 ** 2}Mi on ${NODE_GROUP} nodes. ${fitting}; ` +
+      `${expect.pending} stay pending. New nodes for them: ` +
+      `${expect.options.map(describeOption).join('; ')}. Expect ${nodes(chosen.nodes)} ` +
+      `${chosen.plan.name}, trigger UnschedulablePods`,
+  );
+  const applied = Date.now();
+  await applyManifests(kc, [deployment]);
+  timeline.say(`applied Deployment ${NAMESPACE}/${WORKLOAD} (${replicas} replicas)`);
+
+  const expected =
+    `expected exactly ${nodes(chosen.nodes)} added to ${existing.join(', ')}, trigger ` +
+    `UnschedulablePods, instanceType ${chosen.plan.name}, each Ready with its Node and VM, and ` +
+    `all ${replicas} pods of ${WORKLOAD} Running on the group's nodes, none Pending`;
+  let seen = 'nothing yet';
+  const added = await waitFor(
+    `the scale-up (${expected})`,
+    SCALE_UP_TIMEOUT_MS,
+    async () => {
+      const all = await groupVpsieNodes(demo);
+      const fresh = all.filter((n) => !existing.includes(n.metadata!.name!));
+      const workloadPods = pods.current().filter((p) => p.name.startsWith(`${WORKLOAD}-`));
+      seen = `${describeVpsieNodes(demo, all)}; pods: ${describePods(workloadPods)}`;
+      const gone = existing.filter((name) => !all.some((n) => n.metadata!.name === name));
+      const wrong = fresh.filter(
+        (n) =>
+          n.spec?.createdFor?.trigger !== 'UnschedulablePods' ||
+          n.spec.instanceType !== chosen.plan.identifier,
+      );
+      if (fresh.length > chosen.nodes || wrong.length > 0 || gone.length > 0) {
+        throw new DemoCheckFailed(`${expected}; saw ${seen}`);
+      }
+      if (fresh.length < chosen.nodes) return undefined;
+      for (const n of fresh) if (!(await nodeUp(demo, n.metadata!.name!))) return undefined;
+      const groupNodes = all.map((n) => n.metadata!.name!);
+      const runningPods = workloadPods.filter(
+        (p) => p.phase === 'Running' && !p.deleting && groupNodes.includes(p.nodeName ?? ''),
+      );
+      if (workloadPods.length !== replicas || runningPods.length !== replicas) return undefined;
+      return fresh.map((n) => n.metadata!.name!);
+    },
+    () => `saw ${seen}`,
+  );
+  // The pods first had to be seen pending: otherwise the nodes were not added for them.
+  const pendingAt = pods.firstUnschedulableAt();
+  if (pendingAt === undefined || pendingAt < applied) {
+    throw new DemoCheckFailed(
+      `expected pods of ${WORKLOAD} pending (PodScheduled=False, Unschedulable) before the ` +
+        'scale-up; saw none',
+    );
+  }
+  const stillPending = (await core.listNamespacedPod({ namespace: NAMESPACE })).items.filter(
+    (p) => p.status?.phase !== 'Running',
+  );
+  if (stillPending.length > 0) {
+    throw new DemoCheckFailed(
+      `expected all pods of ${NAMESPACE} Running; saw ` +
+        stillPending.map((p) => `${p.metadata?.name} ${p.status?.phase}`).join(', '),
+    );
+  }
+
+  const seenAt = added.map((name) => narrator.vpsieNodesSeen().get(name) ?? Date.now());
+  const vmAt = added.map((name) => sim.state.vmsByHostname(name)[0]?.createdAt ?? Date.now());
+  const readyAt = added.map((name) => narrator.firstReadyAt(name) ?? Date.now());
+  const runningAt = pods.current().map((p) => p.runningAt ?? Date.now());
+  const list = (times: number[]) => times.map((t) => since(applied, t)).join(', ');
+  const summaries = await groupVpsieNodes(demo);
+  timeline.say(
+    `step 2 done, times from applying the workload: ${expect.pending} pods pending ` +
+      `${since(applied, pendingAt)} → decision: ${nodes(added.length)} created ${list(seenAt)} ` +
+      `(${added.join(', ')}) → VM create requests at VPSie ${list(vmAt)} → Nodes Ready ` +
+      `${list(readyAt)} → all ${replicas} pods Running ${since(applied, Math.max(...runningAt))}`,
+  );
+  for (const name of added) {
+    const summary = summaries.find((n) => n.metadata?.name === name)?.spec?.createdFor?.summary;
+    timeline.say(`  ${name} createdFor.summary: "${summary ?? ''}"`);
+    timeline.say(
+      `  ${name} provisioning workflow: ${demo.workflowUrl(provisionWorkflowId({ namespace: NAMESPACE, name }))}`,
+    );
+  }
+  return added;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Step 3: the workload shrinks; the controller removes the nodes no longer needed.
+
+async function stepScaleDown(
+  demo: Demo,
+  deployment: k8s.V1Deployment,
+  before: string[],
+): Promise<string> {
+  const { kc, core, group, sim, client, controller, pods, scaleDowns } = demo;
+  const policy = group.spec.scaleDownPolicy;
+  const replicas = 1;
+  // One pod of the workload fits on any node of the group: the group needs one node, and
+  // minNodes may ask for more.
+  const keep = Math.max(group.spec.minNodes, 1);
+  const removals = before.length - keep;
+  timeline.say(
+    `step 3: scaling Deployment ${WORKLOAD} to ${replicas} replica. The nodes it leaves below ` +
+      `${policy.utilizationThreshold * 100} % requested are underutilised; the controller ` +
+      `samples every ${DEMO_SCALING_ENV.VPSIE_AUTOSCALER_SCALING_UTILIZATION_SAMPLE_INTERVAL_SECONDS} s ` +
+      `and removes such a node after ${policy.unneededTimeSeconds} s (and not within ` +
+      `${policy.cooldownSeconds} s of the last scale-up), ${policy.maxConcurrentScaleDowns} at a ` +
+      `time. Expect ${removals} of the ${before.length} nodes removed and ${keep} kept ` +
+      `(minNodes ${group.spec.minNodes})`,
+  );
+  const shrunk = Date.now();
+  await applyManifests(kc, [
+    { ...deployment, spec: { ...deployment.spec!, replicas } } as k8s.KubernetesObject,
+  ]);
+  timeline.say(`applied Deployment ${NAMESPACE}/${WORKLOAD} with replicas: ${replicas}`);
+
+  const expected =
+    `expected the group to end with exactly ${nodes(keep)} of ${before.join(', ')}, the others ` +
+    `removed by scale-down workflows with trigger underutilized, and ${replicas} pod of ` +
+    `${WORKLOAD} Running on it`;
+  const timeoutMs =
+    (removals * (policy.unneededTimeSeconds + policy.cooldownSeconds + 60) + 60) * 1000;
+  let seen = 'nothing yet';
+  const kept = await waitFor(
+    `the scale-down (${expected})`,
+    timeoutMs,
+    async () => {
+      const all = await groupVpsieNodes(demo);
+      const names = all.map((n) => n.metadata!.name!);
+      const workloadPods = pods.current().filter((p) => p.name.startsWith(`${WORKLOAD}-`));
+      seen =
+        `${describeVpsieNodes(demo, all)}; scale-downs: ` +
+        `${scaleDowns.map((r) => `${r.input.nodeName} (${r.input.trigger})`).join(', ') || 'none'}` +
+        `; pods: ${describePods(workloadPods)}`;
+      const fresh = names.filter((name) => !before.includes(name));
+      const notAutoscaler = scaleDowns.filter(
+        (r) => r.input.trigger !== 'underutilized' || r.input.nodeGroup !== NODE_GROUP,
+      );
+      if (fresh.length > 0 || notAutoscaler.length > 0 || names.length < keep) {
+        throw new DemoCheckFailed(`${expected}; saw ${seen}`);
+      }
+      if (names.length > keep) return undefined;
+      for (const run of scaleDowns) {
+        const { status } = await client.workflow.getHandle(run.workflowId, run.runId).describe();
+        if (status.name === 'RUNNING') return undefined;
+      }
+      const left = workloadPods.filter((p) => !p.deleting);
+      if (workloadPods.length !== replicas || left.length !== replicas) return undefined;
+      if (left[0]!.phase !== 'Running' || !names.includes(left[0]!.nodeName ?? '')) {
+        return undefined;
+      }
+      for (const name of names) if (!(await nodeUp(demo, name))) return undefined;
+      return names;
+    },
+    async () => `saw ${seen}; ${await blockedSummary(controller.metricsUrl)}`,
+  );
+
+  // Every node that went: its VM deleted at VPSie, its Node and VPSieNode gone, and the
+  // removal was the autoscaler's own (an `underutilized` scale-down that ended REMOVED).
+  const removed = before.filter((name) => !kept.includes(name));
+  for (const name of removed) {
+    const what = `${expected}; for removed node ${name} saw`;
+    if (sim.state.vmsByHostname(name).length > 0) {
+      throw new DemoCheckFailed(`${what} its VM still at VPSie`);
+    }
+    const vm = sim.state.deletedVms().find((v) => v.hostname === name);
+    if (!vm) throw new DemoCheckFailed(`${what} no record of deleting its VM at VPSie`);
+    if ((await readNode(core, name)) !== undefined) throw new DemoCheckFailed(`${what} its Node`);
+    const workflowId = scaleDownWorkflowId({ namespace: NAMESPACE, nodeName: name });
+    const handle = client.workflow.getHandle<typeof scaleDownNode>(workflowId);
+    const description = await handle.describe().catch((err: unknown) => {
+      if (err instanceof WorkflowNotFoundError) {
+        throw new DemoCheckFailed(`${what} no scale-down workflow ${workflowId}`);
+      }
+      throw err;
+    });
+    const input = await scaleDownRunInput(client, workflowId, description.runId);
+    const result = await handle.result();
+    if (input.trigger !== 'underutilized' || result.result !== 'REMOVED') {
+      throw new DemoCheckFailed(
+        `${what} ${workflowId} with trigger ${input.trigger} end ${result.result}`,
+      );
+    }
+    const run = scaleDowns.find((r) => r.runId === description.runId);
+    timeline.say(
+      `  ${name} removed by ${workflowId} (REMOVED; ${searchAttributesOf(description)}): ` +
+        `started ${run ? since(shrunk, run.startMs) : '?'}, VM deleted at VPSie ` +
+        `${since(shrunk, vm.deletedAt ?? Date.now())} after the workload shrank  ` +
+        demo.workflowUrl(workflowId),
+    );
+  }
+  const [last] = kept;
+  const pod = pods.current().find((p) => p.name.startsWith(`${WORKLOAD}-`));
+  const allocatable = (await core.readNode({ name: last! })).status?.allocatable ?? {};
+  const request = podRequest(deployment);
+  const requested = Math.max(
+    request.cpuMilli / (parseQuantity(allocatable['cpu'] ?? '0') * 1000),
+    request.memoryBytes / parseQuantity(allocatable['memory'] ?? '0'),
+  );
+  const why =
+    requested >= policy.utilizationThreshold
+      ? `not underutilised: its pod requests ${Math.round(requested * 100)} % of it`
+      : `underutilised (${Math.round(requested * 100)} % requested), but the group's last node`;
+  timeline.say(
+    `step 3 done: ${removals} of ${before.length} nodes removed, one at a time; ${last} kept ` +
+      `(${why}; minNodes ${group.spec.minNodes}), pod ${pod?.name} Running on it; ` +
+      (await blockedSummary(controller.metricsUrl)),
+  );
+  return last!;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the cluster.
+
+interface VpsieNodeObject extends k8s.KubernetesObject {
+  spec?: {
+    nodeGroupName?: string;
+    instanceType?: string;
+    createdFor?: { trigger?: string; summary?: string; pods?: string[] };
+  };
   status?: { phase?: string; lastError?: string };
+}
+
+/** The group's VPSieNodes (also ones being deleted), by name. */
+async function groupVpsieNodes(demo: Demo): Promise<VpsieNodeObject[]> {
+  const list = (await demo.custom.listNamespacedCustomObject({
+    group: GROUP,
+    version: VERSION,
+    namespace: NAMESPACE,
+    plural: 'vpsienodes',
+  })) as { items: VpsieNodeObject[] };
+  return list.items
+    .filter((n) => n.spec?.nodeGroupName === NODE_GROUP)
+    .sort((a, b) => (a.metadata!.name! < b.metadata!.name! ? -1 : 1));
+}
+
+function describeVpsieNodes(demo: Demo, all: VpsieNodeObject[]): string {
+  if (all.length === 0) return 'no VPSieNode';
+  const planName = (id?: string) =>
+    demo.sim.state.catalogue.plans.find((p) => p.identifier === id)?.name ?? id ?? '-';
+  return all
+    .map(
+      (n) =>
+        `${n.metadata?.name} (${n.spec?.createdFor?.trigger ?? 'by hand'}, ` +
+        `${planName(n.spec?.instanceType)}, ${n.status?.phase ?? 'no phase'}` +
+        `${n.metadata?.deletionTimestamp ? ', deleting' : ''})`,
+    )
+    .join(', ');
+}
+
+function describePods(pods: ReturnType<PodWatch['current']>): string {
+  if (pods.length === 0) return 'none';
+  const counts = new Map<string, number>();
+  for (const p of pods) {
+    const state = p.deleting ? 'Terminating' : (p.phase ?? 'unknown');
+    counts.set(state, (counts.get(state) ?? 0) + 1);
+  }
+  return [...counts].map(([state, n]) => `${n} ${state}`).join(', ');
 }
 
 async function readVpsieNode(custom: k8s.CustomObjectsApi, name: string) {
@@ -338,8 +702,36 @@ async function readNode(core: k8s.CoreV1Api, name: string) {
 const nodeReady = (node: k8s.V1Node | undefined) =>
   node?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
-/** Polls `check` until it returns a value; `check` throws to fail at once. */
-async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>) {
+/**
+ * The VPSieNode Ready, its Node Ready and exactly one VM of its name running at VPSie: true, or
+ * undefined while not yet. A VPSieNode that failed to provision fails the demo.
+ */
+async function nodeUp(demo: Demo, name: string): Promise<true | undefined> {
+  const status = (await readVpsieNode(demo.custom, name))?.status;
+  if (status?.phase === 'Failed') {
+    throw new DemoCheckFailed(
+      `VPSieNode ${name} failed to provision: ${status.lastError ?? 'no error recorded'}`,
+    );
+  }
+  if (status?.phase !== 'Ready') return undefined;
+  if (!nodeReady(await readNode(demo.core, name))) return undefined;
+  const vms = demo.sim.state.vmsByHostname(name);
+  return vms.length === 1 && vms[0]!.phase === 'running' ? true : undefined;
+}
+
+const nodes = (n: number) => `${n} VPSieNode${n === 1 ? '' : 's'}`;
+const since = (from: number, at: number) => `+${((at - from) / 1000).toFixed(1)} s`;
+
+/**
+ * Polls `check` until it returns a value; `check` throws DemoCheckFailed to fail at once. On
+ * timeout the message says what was awaited and, from `seen`, what was there instead.
+ */
+async function waitFor<T>(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<T | undefined>,
+  seen?: () => string | Promise<string>,
+) {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -356,113 +748,8 @@ async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<
   const detail = last
     ? ` (last error: ${last instanceof Error ? last.message : String(last)})`
     : '';
-  throw new DemoCheckFailed(`${what}: not within ${timeoutMs / 1000} s${detail}`);
-}
-
-/** Every VPSieNode Ready, its Node Ready and its VM running at VPSie. */
-async function waitForProvisioning(
-  custom: k8s.CustomObjectsApi,
-  core: k8s.CoreV1Api,
-  sim: VpsieSimulator,
-  names: string[],
-): Promise<void> {
-  for (const name of names) {
-    await waitFor(`VPSieNode ${name} to become Ready`, PROVISION_TIMEOUT_MS, async () => {
-      const status = (await readVpsieNode(custom, name))?.status;
-      if (status?.phase === 'Failed') {
-        throw new DemoCheckFailed(
-          `VPSieNode ${name} failed to provision: ${status.lastError ?? 'no error recorded'}`,
-        );
-      }
-      return status?.phase === 'Ready' ? true : undefined;
-    });
-    if (!nodeReady(await readNode(core, name))) {
-      throw new DemoCheckFailed(`VPSieNode ${name} is Ready but Node ${name} is not Ready`);
-    }
-    const vms = sim.state.vmsByHostname(name);
-    if (vms.length !== 1 || vms[0]!.phase !== 'running') {
-      throw new DemoCheckFailed(
-        `VPSieNode ${name} is Ready but the simulator has ${vms.length} VM(s) named ${name}` +
-          (vms[0] ? ` (${vms[0].phase})` : ''),
-      );
-    }
-  }
-}
-
-/** The scaled-down node's VPSieNode, Node and VM gone; the other nodes untouched. */
-async function waitForScaleDown(
-  custom: k8s.CustomObjectsApi,
-  core: k8s.CoreV1Api,
-  sim: VpsieSimulator,
-  names: string[],
-): Promise<void> {
-  await waitFor(
-    `scale-down of ${SCALED_DOWN} (VM deleted at VPSie, Node and VPSieNode removed)`,
-    SCALE_DOWN_TIMEOUT_MS,
-    async () => {
-      const vmGone = sim.state.vmsByHostname(SCALED_DOWN).length === 0;
-      const nodeGone = (await readNode(core, SCALED_DOWN)) === undefined;
-      const vpsieNodeGone = (await readVpsieNode(custom, SCALED_DOWN)) === undefined;
-      return vmGone && nodeGone && vpsieNodeGone ? true : undefined;
-    },
-  );
-  if (!sim.state.deletedVms().some((vm) => vm.hostname === SCALED_DOWN)) {
-    throw new DemoCheckFailed(`the simulator has no record of deleting VM ${SCALED_DOWN}`);
-  }
-  for (const name of names.filter((n) => n !== SCALED_DOWN)) {
-    const phase = (await readVpsieNode(custom, name))?.status?.phase;
-    if (phase !== 'Ready' || sim.state.vmsByHostname(name).length !== 1) {
-      throw new DemoCheckFailed(`VPSieNode ${name} should be untouched, but is ${phase ?? 'gone'}`);
-    }
-  }
-}
-
-interface DemoGroupPolicy {
-  minNodes: number;
-  utilizationThreshold: number;
-  unneededTimeSeconds: number;
-  cooldownSeconds: number;
-}
-
-/** The demo NodeGroup's scale-down settings, as written in deploy/examples/demo/. */
-function demoGroupPolicy(sample: k8s.KubernetesObject[]): DemoGroupPolicy {
-  const group = sample.find((o) => o.kind === 'NodeGroup' && o.metadata?.name === NODE_GROUP) as
-    { spec?: { minNodes?: number; scaleDownPolicy?: Partial<DemoGroupPolicy> } } | undefined;
-  const spec = group?.spec;
-  const policy = spec?.scaleDownPolicy ?? {};
-  const { utilizationThreshold, unneededTimeSeconds, cooldownSeconds } = policy;
-  if (
-    spec?.minNodes === undefined ||
-    utilizationThreshold === undefined ||
-    unneededTimeSeconds === undefined ||
-    cooldownSeconds === undefined
-  ) {
-    throw new Error(
-      `${SAMPLE_DIR}: NodeGroup ${NODE_GROUP} needs minNodes and scaleDownPolicy ` +
-        'utilizationThreshold, unneededTimeSeconds and cooldownSeconds (the demo timings)',
-    );
-  }
-  return { minNodes: spec.minNodes, utilizationThreshold, unneededTimeSeconds, cooldownSeconds };
-}
-
-type Description = WorkflowExecutionDescription;
-
-/** The scale-down workflows (latest run) of these nodes that exist, by node. */
-async function scaleDownsOf(client: Client, names: string[]) {
-  const found: Array<{ name: string; workflowId: string; description: Description }> = [];
-  for (const name of names) {
-    const workflowId = scaleDownWorkflowId({ namespace: NAMESPACE, nodeName: name });
-    try {
-      found.push({
-        name,
-        workflowId,
-        description: await client.workflow.getHandle(workflowId).describe(),
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowNotFoundError)) throw err;
-    }
-  }
-  return found;
+  const instead = seen ? `; ${await seen()}` : '';
+  throw new DemoCheckFailed(`${what}: not within ${timeoutMs / 1000} s${instead}${detail}`);
 }
 
 /** The controller's scale_down_blocked_total for the demo group, by reason. */
@@ -487,145 +774,13 @@ async function blockedReasons(metricsUrl: string): Promise<Map<string, number>> 
   return byReason;
 }
 
-const minNodesDeclines = async (metricsUrl: string) =>
-  (await blockedReasons(metricsUrl)).get('min_nodes') ?? 0;
-
-/** What the controller counted as blocking the group so far, for a failure message. */
+/** What the controller counted as blocking the group's scale-down so far. */
 async function blockedSummary(metricsUrl: string): Promise<string> {
   const byReason = await blockedReasons(metricsUrl).catch(() => undefined);
   if (!byReason) return 'the controller metrics could not be read';
   if (byReason.size === 0) return 'the controller counted no blocked scale-down';
   const counts = [...byReason].map(([reason, n]) => `${reason}=${n}`).join(', ');
   return `the controller counted blocked scale-downs: ${counts}`;
-}
-
-/**
- * The autoscaler's own decision: the controller starts an `underutilized` scale-down of exactly
- * one of `candidates` (idle, minNodes allows one to go), the workflow removes it (VM, Node and
- * VPSieNode gone), and afterwards the controller declines the other for minNodes, pass after
- * pass, without starting anything for it.
- */
-async function waitForAutoscalerScaleDown(
-  client: Client,
-  custom: k8s.CustomObjectsApi,
-  core: k8s.CoreV1Api,
-  sim: VpsieSimulator,
-  controller: AutoscalerProcess,
-  candidates: string[],
-  group: DemoGroupPolicy,
-) {
-  const either = candidates.join(' or ');
-  const expected =
-    `expected exactly one of ${candidates.join(', ')} removed by a scale-down with trigger ` +
-    `underutilized and the other kept by minNodes ${group.minNodes}`;
-  const delayAfterAdd = Math.max(
-    group.cooldownSeconds,
-    Number(DEMO_SCALING_ENV.VPSIE_AUTOSCALER_SCALING_SCALE_DOWN_DELAY_AFTER_ADD_SECONDS),
-  );
-  const startTimeoutMs = (group.unneededTimeSeconds + delayAfterAdd + 30) * 1000;
-  const started = await waitFor(
-    `the controller to start a scale-down of ${either} (${expected}; unneeded ` +
-      `${group.unneededTimeSeconds} s, delay after scale-up ${delayAfterAdd} s)`,
-    startTimeoutMs,
-    async () => {
-      const found = await scaleDownsOf(client, candidates);
-      return found.length > 0 ? found : undefined;
-    },
-  ).catch(async (err: unknown) => {
-    if (!(err instanceof DemoCheckFailed)) throw err;
-    throw new DemoCheckFailed(
-      `${err.message}; saw no scale-down workflow for either, and ` +
-        (await blockedSummary(controller.metricsUrl)),
-    );
-  });
-  if (started.length !== 1) {
-    throw new DemoCheckFailed(
-      `${expected}; saw scale-down workflows for ${started.map((s) => s.name).join(' and ')}`,
-    );
-  }
-  const { name: removed, workflowId, description } = started[0]!;
-  const runId = description.runId;
-  const input = await scaleDownRunInput(client, workflowId, runId);
-  if (input.trigger !== 'underutilized' || input.nodeGroup !== NODE_GROUP) {
-    throw new DemoCheckFailed(
-      `${expected}; saw ${workflowId} started with trigger ${input.trigger} for NodeGroup ` +
-        `${input.namespace}/${input.nodeGroup}`,
-    );
-  }
-  const kept = candidates.find((name) => name !== removed);
-  if (kept === undefined) throw new Error(`the demo needs two idle nodes, has ${either}`);
-
-  const handle = client.workflow.getHandle<typeof scaleDownNode>(workflowId, runId);
-  let final: Description | undefined;
-  await waitFor(
-    `the autoscaler's scale-down of ${removed} (${workflowId} REMOVED; VM deleted at VPSie, ` +
-      'Node and VPSieNode removed)',
-    SCALE_DOWN_TIMEOUT_MS,
-    async () => {
-      const now = await handle.describe();
-      if (now.status.name !== 'RUNNING' && now.status.name !== 'COMPLETED') {
-        throw new DemoCheckFailed(`${expected}; saw ${workflowId} end ${now.status.name}`);
-      }
-      if (now.status.name === 'RUNNING') return undefined;
-      const result = await handle.result();
-      if (result.result !== 'REMOVED') {
-        const why = result.result === 'BLOCKED' ? result.reason : result.errorType;
-        throw new DemoCheckFailed(
-          `${expected}; saw ${workflowId} end ${result.result} (${why}: ${result.message})`,
-        );
-      }
-      const vmGone = sim.state.vmsByHostname(removed).length === 0;
-      const nodeGone = (await readNode(core, removed)) === undefined;
-      const vpsieNodeGone = (await readVpsieNode(custom, removed)) === undefined;
-      final = now;
-      return vmGone && nodeGone && vpsieNodeGone ? true : undefined;
-    },
-  );
-  if (!sim.state.deletedVms().some((vm) => vm.hostname === removed)) {
-    throw new DemoCheckFailed(`the simulator has no record of deleting VM ${removed}`);
-  }
-
-  // minNodes: the controller keeps judging `kept` unneeded, and each pass declines it for
-  // min_nodes. Two more declines after the removal: two passes saw the group at minNodes.
-  const before = await minNodesDeclines(controller.metricsUrl);
-  const declines = await waitFor(
-    `the controller to keep ${kept} for minNodes ${group.minNodes} (${expected}; ` +
-      'scale_down_blocked_total{reason="min_nodes"} to grow by 2 passes after the removal)',
-    20_000,
-    async () => {
-      const now = await minNodesDeclines(controller.metricsUrl);
-      return now >= before + 2 ? now - before : undefined;
-    },
-  ).catch(async (err: unknown) => {
-    if (!(err instanceof DemoCheckFailed)) throw err;
-    throw new DemoCheckFailed(
-      `${err.message}; saw min_nodes at ${before} when ${removed} was gone, and ` +
-        (await blockedSummary(controller.metricsUrl)),
-    );
-  });
-  const [other] = await scaleDownsOf(client, [kept]);
-  if (other) {
-    throw new DemoCheckFailed(
-      `${expected}; saw a scale-down of ${kept} as well: ${other.workflowId} ` +
-        `${other.description.status.name}`,
-    );
-  }
-  const phase = (await readVpsieNode(custom, kept))?.status?.phase;
-  const vms = sim.state.vmsByHostname(kept);
-  const nodeIsReady = nodeReady(await readNode(core, kept));
-  if (phase !== 'Ready' || !nodeIsReady || vms.length !== 1 || vms[0]!.phase !== 'running') {
-    throw new DemoCheckFailed(
-      `${expected}; saw ${kept}: VPSieNode ${phase ?? 'gone'}, Node ${nodeIsReady ? 'Ready' : 'not Ready'}, ` +
-        `${vms.length} VM(s)${vms[0] ? ` (${vms[0].phase})` : ''}`,
-    );
-  }
-  return {
-    removed,
-    kept,
-    workflowId,
-    minNodesDeclines: declines,
-    searchAttributes: final ? searchAttributesOf(final) : '',
-  };
 }
 
 interface PromVector {
@@ -641,7 +796,7 @@ async function promQuery(url: string, expr: string): Promise<PromVector['data'][
 }
 
 /** Waits until Prometheus has scraped the worker successfully (and, best effort, the
- * controller and its scale-down decision); returns what it has of both. */
+ * controller and its scaling decisions); returns what it has of both. */
 async function waitForScrapes(url: string): Promise<string> {
   const up = async (component: string) =>
     (await promQuery(url, `up{job="vpsie-autoscaler",component="${component}"}`))[0]?.value[1];
@@ -658,30 +813,31 @@ async function waitForScrapes(url: string): Promise<string> {
   const decisions = () =>
     promQuery(
       url,
-      'sum by (reason) (vpsie_autoscaler_scaling_decisions_total{decision="scale_down"})',
+      'sum by (decision, reason) (vpsie_autoscaler_scaling_decisions_total{decision!="no_change"})',
     );
-  // Scraped every 5 s: the controller's decision a few seconds ago may not be in yet.
-  await waitFor('', 10_000, async () => ((await decisions()).length > 0 ? true : undefined)).catch(
-    (err: unknown) => {
-      if (!(err instanceof DemoCheckFailed)) throw err;
-    },
-  );
+  // Scraped every 5 s: the controller's last decision a few seconds ago may not be in yet.
+  await waitFor('', 10_000, async () =>
+    (await decisions()).some((r) => r.metric.decision === 'scale_down') ? true : undefined,
+  ).catch((err: unknown) => {
+    if (!(err instanceof DemoCheckFailed)) throw err;
+  });
   const provisioned = await promQuery(
     url,
     'sum by (result) (vpsie_autoscaler_node_provisioning_duration_seconds_count)',
   );
-  const scaledDown = await decisions();
+  const decided = await decisions();
   return [
     `up{component="worker"}=${await up('worker')}`,
     `up{component="controller"}=${(await up('controller')) ?? 'not scraped yet'}`,
     ...provisioned.map(
       (r) => `node provisionings (result=${r.metric.result ?? '?'}): ${r.value[1]}`,
     ),
-    ...(scaledDown.length > 0
-      ? scaledDown.map(
-          (r) => `scale-down decisions (reason=${r.metric.reason ?? '?'}): ${r.value[1]}`,
+    ...(decided.length > 0
+      ? decided.map(
+          (r) =>
+            `${r.metric.decision ?? '?'} decisions (reason=${r.metric.reason ?? '?'}): ${r.value[1]}`,
         )
-      : ['scale-down decisions: not scraped yet']),
+      : ['scaling decisions: not scraped yet']),
   ].join(', ');
 }
 
@@ -695,6 +851,7 @@ function diagnostics(
   return async (err: unknown) => {
     if (once) {
       running.narrator?.stop();
+      running.podWatch?.stop();
       running.scaleDownWatch?.stop();
     }
     console.error(`\nFAILED: ${err instanceof Error ? err.message : String(err)}`);
@@ -734,30 +891,40 @@ function printSummary(s: {
   worker: AutoscalerProcess;
   controller: AutoscalerProcess;
   simLog: string;
-  /** A node still there, for the scale-down-by-hand example. */
-  lastNode: string;
+  /** The group's node still there, for the scale-down-by-hand example. */
+  lastNode?: string;
+  minNodes: number;
 }): void {
-  const rel = (path: string) =>
-    path.startsWith(REPO_ROOT) ? path.slice(REPO_ROOT.length + 1) : path;
   const kubectl = `kubectl --kubeconfig ${rel(s.cluster.kubeconfig)}`;
   const cli = `VPSIE_AUTOSCALER_TEMPORAL_ADDRESS=${s.temporal.address} npx tsx src/cli/main.ts`;
   const group = `${NAMESPACE}/${NODE_GROUP}`;
+  const decisions = 'sum by (decision, reason) (vpsie_autoscaler_scaling_decisions_total)';
   console.log(
     [
       '',
       'Everything runs on 127.0.0.1:',
       `  Temporal Web UI     ${s.workflowsUrl}`,
-      `  Prometheus          ${s.prometheusUrl}/graph?g0.expr=${encodeURIComponent('up{job="vpsie-autoscaler"}')}`,
+      `  Prometheus          ${s.prometheusUrl}/graph?g0.expr=${encodeURIComponent(decisions)}`,
       `  worker metrics      ${s.worker.metricsUrl}   log ${rel(s.worker.logFile)}`,
       `  controller metrics  ${s.controller.metricsUrl}   log ${rel(s.controller.logFile)}`,
       `  VPSie simulator     ${s.sim.url}   log ${rel(s.simLog)}`,
-      `  Kubernetes          ${kubectl} get nodegroups,vpsienodes -n ${NAMESPACE}; get nodes`,
-      `                      control-plane logs in ${rel(s.cluster.dir)}/logs`,
+      `  Kubernetes          control-plane logs in ${rel(s.cluster.dir)}/logs`,
+      'Look around:',
+      `  ${kubectl} get nodegroups,vpsienodes -n ${NAMESPACE}`,
+      `  ${kubectl} get vpsienodes -n ${NAMESPACE} -o yaml     # spec.createdFor: why each node exists`,
+      `  ${kubectl} get nodes; ${kubectl} get pods,events -n ${NAMESPACE}`,
+      'Scale the workload and watch the autoscaler follow:',
+      `  ${kubectl} scale deployment ${WORKLOAD} -n ${NAMESPACE} --replicas 6`,
       'Pause scale-down (running scale-downs stop before their next destructive step), then resume:',
       `  ${cli} pause-scale-down --nodegroup ${group} --for 1h --reason "demo"`,
       `  ${cli} scale-down-status --nodegroup ${group}`,
       `  ${cli} resume-scale-down --nodegroup ${group}`,
-      `Scale down by hand: ${kubectl} delete vpsienode -n ${NAMESPACE} ${s.lastNode}`,
+      ...(s.lastNode
+        ? [
+            `Scale down by hand (minNodes ${s.minNodes} then makes the controller add a new node): ` +
+              `${kubectl} delete vpsienode -n ${NAMESPACE} ${s.lastNode}`,
+          ]
+        : []),
       '',
     ].join('\n'),
   );
@@ -769,6 +936,7 @@ function shutdown(): Promise<void> {
   shuttingDown ??= (async () => {
     console.log('stopping: controller, worker, simulator, Prometheus, control plane, Temporal');
     running.narrator?.stop();
+    running.podWatch?.stop();
     running.scaleDownWatch?.stop();
     const steps: Array<[boolean, () => Promise<void>]> = [
       [running.controller !== undefined, () => stopAutoscalerProcess(NAME, 'controller')],

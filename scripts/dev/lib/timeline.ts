@@ -1,6 +1,8 @@
 // The demo's narration: what the operator would otherwise piece together from `kubectl get -w`,
 // the VPSie console and the Temporal Web UI, as one timeline of short lines. It watches
-// VPSieNodes and Nodes through the API server and VMs through the simulator's own events.
+// VPSieNodes and Nodes through the API server and VMs through the simulator's own events, and
+// remembers when each VPSieNode was first seen and each Node first became Ready, for the demo's
+// timings.
 import * as k8s from '@kubernetes/client-node';
 import { GROUP, VERSION } from '../../../src/apis/v1alpha1';
 import type { SimVm, VpsieSimulator } from '../../../src/simulator';
@@ -18,6 +20,7 @@ export class Timeline {
 }
 
 interface VpsieNodeObject extends k8s.KubernetesObject {
+  spec?: { instanceType?: string; createdFor?: { trigger?: string; summary?: string } };
   status?: { phase?: string; lastError?: string; workflowId?: string; nodeName?: string };
 }
 
@@ -51,6 +54,10 @@ export class Narrator {
   private readonly vpsieNodes = new Map<string, Seen>();
   private readonly nodes = new Map<string, NodeSeen>();
   private readonly nodesDeleting = new Set<string>();
+  /** Every VPSieNode ever seen → when; kept after deletion. */
+  private readonly vpsieNodeSeenAt = new Map<string, number>();
+  /** Node → when it was first seen Ready; kept after deletion. */
+  private readonly nodeReadyAt = new Map<string, number>();
   private readonly aborts: AbortController[] = [];
   private readonly unsubscribe: Array<() => void> = [];
   private stopped = false;
@@ -85,6 +92,16 @@ export class Narrator {
     ]);
   }
 
+  /** When the VPSieNode was first seen, for every one seen so far (also the deleted ones). */
+  vpsieNodesSeen(): ReadonlyMap<string, number> {
+    return this.vpsieNodeSeenAt;
+  }
+
+  /** When the Node was first seen Ready. */
+  firstReadyAt(node: string): number | undefined {
+    return this.nodeReadyAt.get(node);
+  }
+
   stop(): void {
     this.stopped = true;
     for (const off of this.unsubscribe.splice(0)) off();
@@ -112,7 +129,17 @@ export class Narrator {
     if (!seen) {
       seen = { phaseSince: now, firstSeen: now, workflows: new Set() };
       this.vpsieNodes.set(name, seen);
-      timeline.say(`VPSieNode ${name} created`);
+      if (!this.vpsieNodeSeenAt.has(name)) this.vpsieNodeSeenAt.set(name, now);
+      const { instanceType, createdFor } = obj.spec ?? {};
+      const plan = this.options.sim.state.catalogue.plans.find(
+        (p) => p.identifier === instanceType,
+      );
+      timeline.say(
+        `VPSieNode ${name} created (${plan?.name ?? instanceType ?? 'no instanceType'}` +
+          (createdFor
+            ? `; createdFor ${createdFor.trigger ?? '?'}: ${createdFor.summary ?? ''})`
+            : '; by hand)'),
+      );
     }
     const status = obj.status ?? {};
     const workflowId = status.workflowId;
@@ -187,6 +214,7 @@ export class Narrator {
       this.nodes.set(name, seen);
       timeline.say(`Node ${name} registered`);
     }
+    if (ready === 'True' && !this.nodeReadyAt.has(name)) this.nodeReadyAt.set(name, Date.now());
     if (ready !== seen.ready) {
       timeline.say(
         ready === 'True'
