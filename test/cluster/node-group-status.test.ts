@@ -5,6 +5,7 @@
 // its gauges. A lowered maxNodes must start an `above-max-nodes` scale-down: first with no worker
 // polling (the workflow stays Running, exactly "a removal in flight"), then end to end with a
 // worker, the VPSie simulator and nodes provisioned for real.
+import { saveHistory } from '../support/histories';
 import * as k8s from '@kubernetes/client-node';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -504,10 +505,10 @@ test('end to end: lowering maxNodes removes the excess node through the scale-do
     await patchSpec(group.name, { maxNodes: 1 });
 
     const removal = await eventually(`a removal of ${second}`, () => describeRemoval(second));
-    const result = await temporal.client.workflow
-      .getHandle(workflowId(second), removal.runId)
-      .result();
+    const handle = temporal.client.workflow.getHandle(workflowId(second), removal.runId);
+    const result = await handle.result();
     expect(result).toEqual({ result: 'REMOVED', nodeName: second });
+    await saveHistory(handle, 'scale-down-node-above-max');
     const gone = await core.readNode({ name: second }).then(
       () => false,
       (err: unknown) => isNotFound(err),
