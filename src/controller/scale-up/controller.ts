@@ -17,6 +17,7 @@ import { BatchWindow } from '../../scheduling/batch-window';
 import {
   clusterInput,
   groupKey,
+  isNodeReady,
   resolvedPlacement,
   type GroupDefaults,
   type GroupInputs,
@@ -215,7 +216,7 @@ export class ScaleUpController {
 
     const groups = this.groupInputs(nowMs);
     const catalogue = await this.options.offerings.offerings();
-    const nodes = this.cache.nodes.list();
+    const nodes = this.cache.nodes.list().map(withoutStaleNotReadyTaint);
     const nodesByName = new Map(nodes.map((n) => [n.metadata?.name ?? '', n]));
     const input = clusterInput(groups, nodesByName, catalogue, settings, nowMs);
     for (const { group, why } of input.unusable) {
@@ -436,6 +437,24 @@ export class ScaleUpController {
     }
     this.podEvents.tell(verdicts);
   }
+}
+
+const NOT_READY_TAINT = 'node.kubernetes.io/not-ready';
+
+/**
+ * A new Node is created with the `node.kubernetes.io/not-ready` NoSchedule taint, and it keeps
+ * it for up to node-monitor-period (5 s) after it turned Ready, until the node lifecycle
+ * controller takes it away. Planned as it is, the Node would be Ready (so its VPSieNode no
+ * longer counts as arriving) yet refuse every pending pod (the taint), and the pods it was
+ * created for would get a second node. A Ready Node's not-ready taint is stale: plan without it.
+ */
+function withoutStaleNotReadyTaint(node: k8s.V1Node): k8s.V1Node {
+  const taints = node.spec?.taints;
+  if (!taints?.some((t) => t.key === NOT_READY_TAINT) || !isNodeReady(node)) return node;
+  return {
+    ...node,
+    spec: { ...node.spec, taints: taints.filter((t) => t.key !== NOT_READY_TAINT) },
+  };
 }
 
 const HELD_BACK_REASONS: Record<string, ScalingDecisionReason> = {
