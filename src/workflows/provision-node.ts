@@ -5,6 +5,7 @@ import {
   CancellationScope,
   defineQuery,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -35,6 +36,14 @@ export interface ProvisionNodeResult {
 }
 
 export const provisioningStatusQuery = defineQuery<ProvisioningStatus>('provisioningStatus');
+
+/**
+ * Patch id: the three independent preparation steps (status Provisioning, bootstrap token, SSH
+ * keys) run at once instead of one after another, which takes two activity round trips off the
+ * time from a scale-up decision to the VM create request. Histories recorded before it replay
+ * through the sequential path.
+ */
+export const PARALLEL_PREPARATION = 'parallel-preparation';
 
 export function provisionWorkflowId(ref: VpsieNodeRef): string {
   return `provision/${ref.namespace}/${ref.name}`;
@@ -68,6 +77,36 @@ export function failureReason(err: unknown): ProvisioningFailureReason {
   return REASON_BY_FAILURE_TYPE[failureType(err) ?? ''] ?? 'unknown';
 }
 
+/**
+ * Runs independent steps at once, each with its own attempt count, and waits for all of them to
+ * settle (so nothing still runs when compensation starts). Returns what succeeded and the first
+ * error; the status query shows `step` as the group name while they run.
+ */
+async function inParallel<T extends Record<string, (state: StepState) => Promise<unknown>>>(
+  status: StepState,
+  name: string,
+  steps: T,
+): Promise<{
+  settled: { [K in keyof T]?: Awaited<ReturnType<T[K]>> };
+  error: unknown;
+}> {
+  status.step = name;
+  const entries = Object.entries(steps);
+  const states = entries.map(() => ({ step: name, attempts: 0 }) as StepState);
+  const results = await Promise.allSettled(entries.map(([, run], i) => run(states[i]!)));
+  status.attempts = Math.max(...states.map((s) => s.attempts));
+  const settled: Record<string, unknown> = {};
+  let error: unknown;
+  results.forEach((result, i) => {
+    if (result.status === 'fulfilled') settled[entries[i]![0]] = result.value;
+    else {
+      error ??= result.reason;
+      status.lastError = states[i]!.lastError;
+    }
+  });
+  return { settled: settled as { [K in keyof T]?: Awaited<ReturnType<T[K]>> }, error };
+}
+
 export async function provisionNode(ref: VpsieNodeRef): Promise<ProvisionNodeResult> {
   const startedAtMs = Date.now(); // deterministic inside workflows: the task's start time
   const { workflowId } = workflowInfo();
@@ -95,14 +134,36 @@ export async function provisionNode(ref: VpsieNodeRef): Promise<ProvisionNodeRes
     const secondsLeft = () => Math.max(1, Math.ceil((deadlineMs - Date.now()) / 1000));
 
     await setPhase('Provisioning');
-    await runStep(status, 'updateVpsieNodeStatus', () =>
-      quick.updateVpsieNodeStatus(ref, { phase: 'Provisioning', workflowId, nodeName: p.nodeName }),
-    );
-    tokenId = (
-      await runStep(status, 'createBootstrapToken', (a) => quick.createBootstrapToken(ref, a))
-    ).tokenId;
-    const keys = await runStep(status, 'collectSshKeys', (a) => quick.collectSshKeys(ref, a));
-    const token = tokenId;
+    const markProvisioning = (state: StepState) =>
+      runStep(state, 'updateVpsieNodeStatus', () =>
+        quick.updateVpsieNodeStatus(ref, {
+          phase: 'Provisioning',
+          workflowId,
+          nodeName: p.nodeName,
+        }),
+      );
+    const createToken = (state: StepState) =>
+      runStep(state, 'createBootstrapToken', (a) => quick.createBootstrapToken(ref, a));
+    const collectKeys = (state: StepState) =>
+      runStep(state, 'collectSshKeys', (a) => quick.collectSshKeys(ref, a));
+    let keys: Awaited<ReturnType<typeof collectKeys>>;
+    let token: string;
+    if (patched(PARALLEL_PREPARATION)) {
+      const prepared = await inParallel(status, 'prepare', {
+        marked: markProvisioning,
+        token: createToken,
+        keys: collectKeys,
+      });
+      // Kept even when another preparation failed: compensation must delete the token.
+      tokenId = prepared.settled.token?.tokenId;
+      if (prepared.error !== undefined) throw prepared.error;
+      token = prepared.settled.token!.tokenId;
+      keys = prepared.settled.keys!;
+    } else {
+      await markProvisioning(status);
+      token = tokenId = (await createToken(status)).tokenId;
+      keys = await collectKeys(status);
+    }
     const userData = await runStep(status, 'renderUserData', (a) =>
       quick.renderUserData(ref, { plan: p, tokenId: token, publicKeys: keys.publicKeys }, a),
     );
