@@ -23,6 +23,7 @@ import {
   type GroupInputs,
 } from '../../scheduling/cluster-input';
 import { filterPendingPods, isUnschedulable } from '../../scheduling/pending-pods';
+import type { HeldBackReason } from '../../scheduling/limits';
 import { planScaleUp } from '../../scheduling/planner';
 import { constraintsInMessage } from '../../scheduling/scheduler-message';
 import type {
@@ -209,7 +210,7 @@ export class ScaleUpController {
   }
 
   private async pass(nowMs: number): Promise<ScaleUpPass> {
-    const { settings, metrics } = this.options;
+    const { settings } = this.options;
     const allPods = this.cache.pods.list();
     const unschedulable = allPods.filter(isUnschedulable);
     this.recordPendingMetrics(unschedulable);
@@ -251,7 +252,6 @@ export class ScaleUpController {
     this.recordDecisions(plan, created);
     this.explainToPods(plan, pendingPods, created);
     this.podEvents.retainOnly(new Set(unschedulable.map(podUid)));
-    void metrics;
     return { plan, created, createErrors, pending: pendingPods.length };
   }
 
@@ -387,7 +387,7 @@ export class ScaleUpController {
         namespace: pod.group.namespace,
         nodeGroup: pod.group.name,
         decision: 'no_change',
-        reason: HELD_BACK_REASONS[pod.reason] ?? 'cluster_limit',
+        reason: DECISION_REASON[pod.reason as HeldBackReason] ?? 'cluster_limit',
       });
     }
   }
@@ -457,7 +457,8 @@ function withoutStaleNotReadyTaint(node: k8s.V1Node): k8s.V1Node {
   };
 }
 
-const HELD_BACK_REASONS: Record<string, ScalingDecisionReason> = {
+/** A held-back pod's limit as the scaling_decisions_total reason; every limit has one. */
+const DECISION_REASON: Record<HeldBackReason, ScalingDecisionReason> = {
   at_max_nodes: 'at_max_nodes',
   backoff: 'backoff',
   policy_disabled: 'policy_disabled',
