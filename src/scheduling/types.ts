@@ -105,6 +105,11 @@ export interface NewNodeReason {
   pods: string[];
   /** One sentence for people: offering, expander choice. */
   summary: string;
+  /**
+   * below_min_nodes only: pending pods the plan expects to run on this node (it counts as
+   * capacity like an in-flight node), so no other node is asked for them. Absent when none.
+   */
+  absorbedPods?: string[];
 }
 
 export interface NewNode {
