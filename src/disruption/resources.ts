@@ -13,8 +13,27 @@ export const PODS = 'pods';
 
 type QuantityMap = { [name: string]: string } | undefined;
 
+// A cluster writes the same few quantity strings ("100m", "512Mi") on thousands of pods, and a
+// planner pass after a restart parses every pod's requests at once: parsing dominated that cold
+// pass (bench:planner). Amounts are remembered per resource and string, in a bounded map that is
+// simply cleared when full, so memory stays small whatever the pods say.
+const amounts = new Map<string, number>();
+const MAX_REMEMBERED = 4096;
+
 /** One quantity as an integer amount of `resource`, rounded up like the API server rounds CPU. */
 export function toAmount(resource: string, quantity: string | number): number {
+  if (typeof quantity === 'number') return computeAmount(resource, quantity);
+  const key = `${resource === CPU ? 'c' : 'o'}${quantity}`;
+  let amount = amounts.get(key);
+  if (amount === undefined) {
+    amount = computeAmount(resource, quantity);
+    if (amounts.size >= MAX_REMEMBERED) amounts.clear();
+    amounts.set(key, amount);
+  }
+  return amount;
+}
+
+function computeAmount(resource: string, quantity: string | number): number {
   const value = parseQuantity(quantity);
   const scaled = resource === CPU ? value * 1000 : value;
   // toPrecision(15) drops binary floating-point noise (0.1 * 1000 = 100.00000000000001) before

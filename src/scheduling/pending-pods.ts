@@ -1,10 +1,11 @@
 // Which pending pods a scale-up is for (Cluster Autoscaler's rules): the scheduler has tried and
 // marked them Unschedulable, they are not bound, not being deleted and not finished, they have
-// been unschedulable for at least new-pod-scale-up-delay, and their priority is not below the
-// expendable-pods cutoff (pods that low would rather wait than cost a node).
+// been unschedulable for at least new-pod-scale-up-delay, they are not DaemonSet pods, and their
+// priority is not below the expendable-pods cutoff (pods that low would rather wait than cost a
+// node).
 import type { V1Pod, V1PodCondition } from '@kubernetes/client-node';
 import { timestampMs } from '../disruption/metadata';
-import { isTerminal } from '../disruption/pods';
+import { isDaemonSetPod, isTerminal } from '../disruption/pods';
 
 export interface PendingPodFilter {
   nowMs: number;
@@ -44,6 +45,9 @@ export function filterPendingPods(pods: readonly V1Pod[], filter: PendingPodFilt
   const delayMs = filter.newPodScaleUpDelaySeconds * 1000;
   return pods.filter((pod) => {
     if (!isUnschedulable(pod)) return false;
+    // A DaemonSet pod is pinned to one existing node (node affinity on its name): a new node
+    // could never run it, and new nodes get their own copy anyway.
+    if (isDaemonSetPod(pod)) return false;
     if ((pod.spec?.priority ?? 0) < filter.expendablePodsPriorityCutoff) return false;
     if (delayMs <= 0) return true;
     // A pod without any readable timestamp cannot be shown to be too new; the API server always

@@ -42,6 +42,15 @@ describe('filterPendingPods', () => {
     expect(keep(succeeded)).toBe(false);
   });
 
+  test('drops DaemonSet pods: only the node they are pinned to can run them', () => {
+    const daemon = pending('agent');
+    daemon.metadata!.ownerReferences = [
+      { apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'agent', uid: 'u1', controller: true },
+    ];
+    expect(isUnschedulable(daemon)).toBe(true);
+    expect(keep(daemon)).toBe(false);
+  });
+
   test('waits newPodScaleUpDelaySeconds from the condition, else from creation', () => {
     const pod = pending('web'); // unschedulable since NOW - 60 s
     expect(keep(pod, { newPodScaleUpDelaySeconds: 60 })).toBe(true);
