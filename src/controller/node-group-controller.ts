@@ -6,7 +6,7 @@
 // (lastScaleUpTime, lastScaleDownTime, backoff, scaleDownPause) are never in our patch.
 import * as k8s from '@kubernetes/client-node';
 import { isDeepStrictEqual } from 'node:util';
-import { WorkflowExecutionAlreadyStartedError, type WorkflowClient } from '@temporalio/client';
+import type { WorkflowClient } from '@temporalio/client';
 import type { ScaleDownInput } from '../activities/scale-down/types';
 import { GROUP, LABELS, NodeGroup, VERSION, VPSieNode } from '../apis/v1alpha1';
 import { apiStatus, isConflict, isNotFound, mergePatch } from '../kube/clients';
@@ -32,7 +32,7 @@ import {
 import { scaleDownWorkflowId } from '../workflows/scale-down-node';
 import { GroupQueue } from './group-queue';
 import { InFlightRemovals } from './scale-down-in-flight';
-import { startScaleDownWorkflow } from './start-scale-down';
+import { startOwnRemoval } from './start-scale-down';
 
 export interface NodeGroupControllerOptions {
   kubeConfig: k8s.KubeConfig;
@@ -366,19 +366,12 @@ export class NodeGroupController {
     const { logger, metrics, workflows, taskQueue } = this.options;
     const workflowId = scaleDownWorkflowId(input);
     const ref = { namespace: input.namespace, nodeGroup: input.nodeGroup };
-    try {
-      // FAIL, not USE_EXISTING: "already running" must be told apart from "started", so the
-      // decision is counted once per removal.
-      await startScaleDownWorkflow(workflows, taskQueue, input, 'FAIL');
-    } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        this.inFlight.remember(input);
-        return undefined;
-      }
-      logger.error('starting above-max scale-down failed', { workflowId, err });
-      return err;
+    const outcome = await startOwnRemoval(workflows, taskQueue, input, this.inFlight);
+    if (outcome === 'running') return undefined;
+    if (outcome !== 'started') {
+      logger.error('starting above-max scale-down failed', { workflowId, err: outcome.error });
+      return outcome.error;
     }
-    this.inFlight.remember(input);
     this.attempts.set(keyOf(input.namespace, input.nodeName), Date.now());
     metrics.recordScalingDecision({ ...ref, decision: 'scale_down', reason: 'above_max_nodes' });
     logger.info('scaling down node above maxNodes', {

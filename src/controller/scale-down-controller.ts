@@ -4,7 +4,7 @@
 // (src/disruption), then start a `scale-down/<namespace>/<node>` workflow for each. The workflow does the removal; this
 // controller only decides. A failed pass is logged and counted, and the next one runs as usual.
 import type * as k8s from '@kubernetes/client-node';
-import { WorkflowExecutionAlreadyStartedError, type WorkflowClient } from '@temporalio/client';
+import type { WorkflowClient } from '@temporalio/client';
 import type { ScaleDownInput } from '../activities/scale-down/types';
 import { effectiveScaleDownPolicy } from '../disruption/scale-down-policy';
 import { planGroupScaleDown } from '../disruption/underutilized';
@@ -12,7 +12,7 @@ import type { Logger } from '../logging/logger';
 import type { Metrics } from '../metrics/recorders';
 import type { ReconcileErrorType } from '../metrics/label-values';
 import { scaleDownWorkflowId } from '../workflows/scale-down-node';
-import { startScaleDownWorkflow } from './start-scale-down';
+import { startOwnRemoval } from './start-scale-down';
 import { InFlightRemovals, type InFlightRemoval } from './scale-down-in-flight';
 import { groupOutcome, type Decline } from './scale-down-outcome';
 import type { ScaleDownSettings } from '../disruption/scale-down-settings';
@@ -248,21 +248,16 @@ export class ScaleDownController {
     const { logger, metrics, workflows, taskQueue } = this.options;
     const workflowId = scaleDownWorkflowId(input);
     const ref = { namespace: input.namespace, nodeGroup: input.nodeGroup };
-    try {
-      // FAIL rather than USE_EXISTING: "already running" must be told apart from "started",
-      // so a removal is never counted (or logged as started) twice.
-      await startScaleDownWorkflow(workflows, taskQueue, input, 'FAIL');
-    } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        this.inFlight.remember(input);
-        // Visibility had not shown it yet; it is in flight, which is all we wanted.
-        logger.debug('scale-down already running', { workflowId });
-        return 'running';
-      }
-      logger.error('starting scale-down failed', { workflowId, err });
+    const outcome = await startOwnRemoval(workflows, taskQueue, input, this.inFlight);
+    if (outcome === 'running') {
+      // Visibility had not shown it yet; it is in flight, which is all we wanted.
+      logger.debug('scale-down already running', { workflowId });
+      return 'running';
+    }
+    if (outcome !== 'started') {
+      logger.error('starting scale-down failed', { workflowId, err: outcome.error });
       return 'error';
     }
-    this.inFlight.remember(input);
     metrics.recordScalingDecision({ ...ref, decision: 'scale_down', reason: 'underutilized' });
     logger.info('scaling down underutilised node', {
       workflowId,
