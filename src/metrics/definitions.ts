@@ -340,19 +340,19 @@ export const METRIC_FAMILIES = {
   }),
   scaleUp: counter({
     name: 'scale_up_total',
-    help: 'Scale-up operations started.',
+    help: 'Scale-up operations started (a pass that created VPSieNodes for the group).',
     labelNames: GROUP,
     area: 'Scaling and provisioning',
     process: 'controller',
-    updatedBy: 'controller: when it starts the provisioning workflows of one scale-up',
+    updatedBy: 'controller: scale-up pass, once per group it created VPSieNodes for',
   }),
   scaleUpNodesAdded: counter({
     name: 'scale_up_nodes_added',
-    help: 'Nodes requested by scale-ups (one provisioning workflow each).',
+    help: 'Nodes requested by scale-ups (one VPSieNode, then one provisioning workflow, each).',
     labelNames: GROUP,
     area: 'Scaling and provisioning',
     process: 'controller',
-    updatedBy: 'controller: when it starts the provisioning workflows of one scale-up',
+    updatedBy: 'controller: scale-up pass, by the VPSieNodes it created for the group',
   }),
   scaleDown: counter({
     name: 'scale_down_total',
