@@ -11,7 +11,7 @@ type Cached<T extends k8s.KubernetesObject> = k8s.Informer<T> & k8s.ObjectCache<
 
 /** Which informer changed, for the controller to decide whether a pass is due. */
 export type CacheEvent =
-  | { kind: 'pod'; pod: k8s.V1Pod }
+  | { kind: 'pod'; pod: k8s.V1Pod; deleted: boolean }
   | { kind: 'nodegroup' }
   | { kind: 'vpsienode' }
   | { kind: 'node' }
@@ -82,15 +82,14 @@ export class ClusterCache {
     const hook = <T extends k8s.KubernetesObject>(
       cache: Cached<T>,
       what: string,
-      event: (obj: T) => CacheEvent,
+      event: (obj: T, deleted: boolean) => CacheEvent,
     ) => {
-      const handle = (obj: T) => onEvent(event(obj));
-      cache.on('add', handle);
-      cache.on('update', handle);
-      cache.on('delete', handle);
+      cache.on('add', (obj) => onEvent(event(obj, false)));
+      cache.on('update', (obj) => onEvent(event(obj, false)));
+      cache.on('delete', (obj) => onEvent(event(obj, true)));
       restartOnError(cache, what, logger);
     };
-    hook(this.pods, 'Pod', (pod) => ({ kind: 'pod', pod }));
+    hook(this.pods, 'Pod', (pod, deleted) => ({ kind: 'pod', pod, deleted }));
     hook(this.nodes, 'Node', () => ({ kind: 'node' }));
     hook(this.daemonSets, 'DaemonSet', () => ({ kind: 'daemonset' }));
     hook(this.nodeGroups, 'NodeGroup', () => ({ kind: 'nodegroup' }));

@@ -128,7 +128,8 @@ export class ScaleUpController {
     if (!this.running) return;
     if (event.kind === 'pod') {
       const uid = podUid(event.pod);
-      if (!isUnschedulable(event.pod)) {
+      // A deleted pod's last state may still read Unschedulable (a forced delete): forget it.
+      if (event.deleted || !isUnschedulable(event.pod)) {
         this.seenPending.delete(uid);
         return;
       }
