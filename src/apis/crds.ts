@@ -49,6 +49,12 @@ export const RESOURCES: ResourceDefinition[] = [
         description: 'Ready nodes',
       },
       {
+        name: 'Scaling',
+        type: 'string',
+        jsonPath: '.status.conditions[?(@.type=="Scaling")].reason',
+        description: 'Reason of the Scaling condition: ScalingUp, ScalingDown, Stable',
+      },
+      {
         name: 'Scale-Down Paused',
         type: 'boolean',
         jsonPath: '.status.scaleDownPause.paused',

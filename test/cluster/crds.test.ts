@@ -285,6 +285,15 @@ describe('NodeGroup', () => {
           desiredNodes: 3,
           currentNodes: 2,
           readyNodes: 1,
+          conditions: [
+            {
+              type: 'Scaling',
+              status: 'True',
+              reason: 'ScalingUp',
+              message: '1 node is being provisioned',
+              lastTransitionTime: '2026-12-04T12:00:00Z',
+            },
+          ],
           scaleDownPause: { paused: true, reason: 'incident', pausedBy: 'alice' },
         },
       },
@@ -299,10 +308,11 @@ describe('NodeGroup', () => {
       'Desired',
       'Current',
       'Ready',
+      'Scaling',
       'Scale-Down Paused',
       'Age',
     ]);
-    expect(table.rows[0]!.cells.slice(0, 7)).toEqual([name, 1, 10, 3, 2, 1, true]);
+    expect(table.rows[0]!.cells.slice(0, 8)).toEqual([name, 1, 10, 3, 2, 1, 'ScalingUp', true]);
   });
 });
 

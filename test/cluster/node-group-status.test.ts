@@ -270,6 +270,7 @@ test('status, conditions, printer columns and gauges follow the VPSieNodes and N
     Desired: 4,
     Current: 4,
     Ready: 2,
+    Scaling: 'ScalingUp',
   });
 
   const ref = { nodegroup: group, namespace };
