@@ -56,12 +56,20 @@ test('names, scope, short names, categories and the status subresource', () => {
   ]);
 });
 
-test('printer columns are those of the reference (plus a wide-only pause column)', () => {
+test('printer columns are those of the reference (plus Scaling and a wide-only pause column)', () => {
   const columns = (kind: string) =>
     byKind(kind)
       .spec.versions[0]!.additionalPrinterColumns.filter((c) => !c.priority)
       .map((c) => c.name);
-  expect(columns('NodeGroup')).toEqual(['Min', 'Max', 'Desired', 'Current', 'Ready', 'Age']);
+  expect(columns('NodeGroup')).toEqual([
+    'Min',
+    'Max',
+    'Desired',
+    'Current',
+    'Ready',
+    'Scaling',
+    'Age',
+  ]);
   expect(columns('VPSieNode')).toEqual([
     'VPS ID',
     'Node',
@@ -72,11 +80,17 @@ test('printer columns are those of the reference (plus a wide-only pause column)
   ]);
 });
 
-/** The schema node a simple JSONPath (.a.b) leads to, if any. */
+/** The schema node a JSONPath (.a.b, or .a[?(filter)].b into array items) leads to, if any. */
 function nodeAt(root: JSONSchemaProps, jsonPath: string): JSONSchemaProps | undefined {
   let node: JSONSchemaProps | undefined = root;
-  for (const key of jsonPath.slice(1).split('.')) node = node?.properties?.[key];
-  return node;
+  const segments = /\.([A-Za-z0-9_]+)(\[\?\([^)]*\)\])?/g;
+  let consumed = 0;
+  for (const [segment, key, filter] of jsonPath.matchAll(segments)) {
+    node = node?.properties?.[key!];
+    if (filter) node = node?.items as JSONSchemaProps | undefined;
+    consumed += segment.length;
+  }
+  return consumed === jsonPath.length ? node : undefined;
 }
 
 test.each(['NodeGroup', 'VPSieNode'])(
