@@ -220,7 +220,7 @@ export class NodeGroupController {
     if (statusDiffers(group.status, observation.status)) {
       result = await this.patchStatus(raw, namespace, name, observation.status);
     }
-    // A group being deleted loses all its nodes through its finalizer: nothing to trim.
+    // A group being deleted is not trimmed node by node: its deletion is not a lowered maxNodes.
     if (
       this.options.enforceMaxNodes !== false &&
       observation.excess.over > 0 &&

@@ -49,7 +49,6 @@ export const TAINTS = {
 
 /** Finalizers: they keep the object until its VMs are gone, so no VM is ever orphaned. */
 export const FINALIZERS = {
-  nodeGroup: `nodegroup.${GROUP}/finalizer`,
   vpsieNode: `vpsienode.${GROUP}/finalizer`,
   /** On Nodes we created: `kubectl delete node` then drains and deletes the VM first. */
   node: `node.${GROUP}/finalizer`,
@@ -94,11 +93,6 @@ export const WELL_KNOWN_KEYS: Array<{ key: string; kind: KeyKind; meaning: strin
     key: TAINTS.toBeDeleted,
     kind: 'taint',
     meaning: 'NoSchedule on a Node being drained for removal; value: Unix seconds when it was put.',
-  },
-  {
-    key: FINALIZERS.nodeGroup,
-    kind: 'finalizer',
-    meaning: 'On NodeGroups: removed once all their VPSieNodes are gone.',
   },
   {
     key: FINALIZERS.vpsieNode,

@@ -32,7 +32,6 @@ test('the keys are those of the earlier autoscaler, plus ours for cluster-scoped
   ]);
   expect(Object.values(TAINTS)).toEqual(['autoscaler.vpsie.com/to-be-deleted']);
   expect(Object.values(FINALIZERS)).toEqual([
-    'nodegroup.autoscaler.vpsie.com/finalizer',
     'vpsienode.autoscaler.vpsie.com/finalizer',
     'node.autoscaler.vpsie.com/finalizer',
   ]);
