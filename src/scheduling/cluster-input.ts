@@ -10,6 +10,7 @@ import {
   type VPSieNode,
   type VPSieNodePhase,
 } from '../apis/v1alpha1';
+import { isNodeReady } from '../disruption/nodes';
 import { toAmounts } from '../disruption/resources';
 import type { GroupView, InFlightNode, OfferingInfo } from './types';
 
@@ -30,10 +31,6 @@ export function isCurrent(node: VPSieNode): boolean {
 /** The Node a VPSieNode registers as (what the provisioning plan names it). */
 export function nodeNameOf(node: VPSieNode): string {
   return node.spec.nodeName ?? node.metadata.name ?? '';
-}
-
-export function isNodeReady(node: V1Node | undefined): boolean {
-  return node?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
 
 export const groupKey = (namespace: string, name: string) => `${namespace}/${name}`;
@@ -97,7 +94,8 @@ export function clusterInput(
       result.currentTotals.cores += offering?.cpu ?? 0;
       result.currentTotals.memoryBytes += (offering?.ramMb ?? 0) * 1024 * 1024;
       // Arriving: no Ready Node yet. A Ready Node is capacity the planner sees as a Node.
-      if (!isNodeReady(nodesByName.get(nodeNameOf(node)))) {
+      const registered = nodesByName.get(nodeNameOf(node));
+      if (!registered || !isNodeReady(registered)) {
         result.inFlight.push({
           group: { namespace, name },
           offeringId: node.spec.instanceType,

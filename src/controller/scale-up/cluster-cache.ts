@@ -3,8 +3,7 @@
 // listing 30,000 pods again. Pods are watched without finished ones (field selector), because
 // Succeeded and Failed pods take no capacity and never pend.
 import * as k8s from '@kubernetes/client-node';
-import { restartOnError, vpsieNodeInformer } from '../../kube/informers';
-import { GROUP, VERSION } from '../../apis/v1alpha1';
+import { nodeGroupInformer, restartOnError, vpsieNodeInformer } from '../../kube/informers';
 import type { Logger } from '../../logging/logger';
 
 type Cached<T extends k8s.KubernetesObject> = k8s.Informer<T> & k8s.ObjectCache<T>;
@@ -46,7 +45,6 @@ export class ClusterCache {
   ) {
     const core = kubeConfig.makeApiClient(k8s.CoreV1Api);
     const apps = kubeConfig.makeApiClient(k8s.AppsV1Api);
-    const custom = kubeConfig.makeApiClient(k8s.CustomObjectsApi);
     this.pods = informer(
       kubeConfig,
       '/api/v1/pods',
@@ -57,26 +55,7 @@ export class ClusterCache {
     this.daemonSets = informer(kubeConfig, '/apis/apps/v1/daemonsets', () =>
       apps.listDaemonSetForAllNamespaces(),
     );
-    const groupsPath = namespace
-      ? `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/nodegroups`
-      : `/apis/${GROUP}/${VERSION}/nodegroups`;
-    this.nodeGroups = informer(
-      kubeConfig,
-      groupsPath,
-      () =>
-        (namespace
-          ? custom.listNamespacedCustomObject({
-              group: GROUP,
-              version: VERSION,
-              namespace,
-              plural: 'nodegroups',
-            })
-          : custom.listClusterCustomObject({
-              group: GROUP,
-              version: VERSION,
-              plural: 'nodegroups',
-            })) as Promise<k8s.KubernetesListObject<k8s.KubernetesObject>>,
-    );
+    this.nodeGroups = nodeGroupInformer<k8s.KubernetesObject>(kubeConfig, namespace);
     this.vpsieNodes = vpsieNodeInformer<k8s.KubernetesObject>(kubeConfig, namespace);
 
     const hook = <T extends k8s.KubernetesObject>(

@@ -13,11 +13,11 @@ import { NodeGroup, VPSieNode } from '../../apis/v1alpha1';
 import type { Logger } from '../../logging/logger';
 import type { Metrics } from '../../metrics/recorders';
 import type { ScalingDecisionReason } from '../../metrics/label-values';
+import { isNodeReady } from '../../disruption/nodes';
 import { BatchWindow } from '../../scheduling/batch-window';
 import {
   clusterInput,
   groupKey,
-  isNodeReady,
   resolvedPlacement,
   type GroupDefaults,
   type GroupInputs,

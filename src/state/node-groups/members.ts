@@ -1,6 +1,7 @@
 // A NodeGroup's members as the status reconciler sees them: each VPSieNode of the group paired
 // with its Kubernetes Node (when one has registered), and what that pair says about the node's
 // place in the group. Pure.
+import { isNodeReady } from '../../disruption/nodes';
 import type { V1Node } from '@kubernetes/client-node';
 import {
   LABELS,
@@ -48,10 +49,6 @@ export function isOurNodeOf(node: V1Node, namespace: string, group: string): boo
   );
 }
 
-function isReady(node: V1Node): boolean {
-  return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-}
-
 function nodeIsLeaving(node: V1Node): boolean {
   return (
     node.metadata?.deletionTimestamp !== undefined ||
@@ -92,7 +89,7 @@ export function groupMembers(
         nodeName: node?.metadata?.name ?? recorded,
         phase,
         counted: !deleted && !NOT_COUNTED_PHASES.includes(phase),
-        nodeReady: node !== undefined && isReady(node),
+        nodeReady: node !== undefined && isNodeReady(node),
         provisioning: !deleted && PROVISIONING_PHASES.includes(phase),
         removing:
           deleted ||
